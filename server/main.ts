@@ -1,0 +1,113 @@
+import type { DestinationStream } from 'pino';
+import { loadConfig, type Config } from './config.js';
+import { createApp, type AppContext, type ZodApp } from './http/index.js';
+import { createMetrics } from './metrics/index.js';
+import { adminTokenRepo, DEFAULT_TENANT, generateAdminToken, openStore, tenantRepo, type Store } from './store/index.js';
+
+/** Something that runs beside the HTTP server (schedulers, pollers) and stops with it. */
+export interface BackgroundService {
+  name: string;
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+}
+
+/** Factories for background services; feature modules append theirs. */
+export const serviceFactories: Array<(ctx: AppContext, app: ZodApp) => BackgroundService> = [];
+
+export interface ServerHandle {
+  app: ZodApp;
+  ctx: AppContext;
+  store: Store;
+  /** Base URL the server listens on, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** The admin token generated on this start, when one was (shown once). */
+  generatedAdminToken: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Makes sure an admin can get in: the configured token is registered (hashed), or, on a first
+ * start without one, a token is generated and handed back to be printed once.
+ */
+async function bootstrapAdmin(store: Store, config: Config): Promise<string | undefined> {
+  const tokens = adminTokenRepo(store.db);
+  await tenantRepo(store.db).ensure(DEFAULT_TENANT);
+  if (config.adminToken) {
+    await tokens.add(DEFAULT_TENANT, config.adminToken, 'env');
+    return undefined;
+  }
+  if ((await tokens.count(DEFAULT_TENANT)) > 0) return undefined;
+  const token = generateAdminToken();
+  await tokens.add(DEFAULT_TENANT, token, 'generated');
+  return token;
+}
+
+export interface StartOptions {
+  logStream?: DestinationStream;
+}
+
+/** Composition root: config → store → app → background services → listen. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
+  const store = await openStore(config);
+  const generatedAdminToken = await bootstrapAdmin(store, config);
+  const ctx: AppContext = { config, store, metrics: createMetrics() };
+  const app = await createApp(ctx, options.logStream ? { logStream: options.logStream } : {});
+  const services = serviceFactories.map((factory) => factory(ctx, app));
+  await app.listen({ port: config.port, host: config.host });
+  for (const service of services) await service.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    store,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    generatedAdminToken,
+    close() {
+      closing ??= (async () => {
+        for (const service of [...services].reverse()) await service.stop();
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `ucbridge serve`: validated config, one banner for a generated admin token, clean SIGTERM. */
+export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<ServerHandle> {
+  const config = loadConfig(env);
+  // Handlers go in before start-up, so a signal during start-up still shuts down cleanly.
+  let handle: ServerHandle | undefined;
+  let signalled: string | undefined;
+  const shutdown = (signal: string) => {
+    const repeated = signalled !== undefined && handle !== undefined;
+    signalled = signal;
+    if (!handle || repeated) return;
+    handle.app.log.info({ signal }, 'shutting down');
+    handle.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        handle?.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  handle = await startServer(config);
+  if (handle.generatedAdminToken) {
+    // Printed once, to the terminal only (not through the logger): only its hash is stored.
+    process.stdout.write(
+      `\n  Admin token (shown once, store it now): ${handle.generatedAdminToken}\n  Admin page: ${handle.url}/admin\n\n`,
+    );
+  }
+  if (signalled) {
+    const signal = signalled;
+    signalled = undefined;
+    shutdown(signal);
+  }
+  return handle;
+}

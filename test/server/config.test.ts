@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { AppError } from '../../server/errors.js';
+
+function configError(env: NodeJS.ProcessEnv): AppError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('config', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, dataDir: './data', logLevel: 'info', authRateLimit: 30 });
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads environment variables by their documented names', () => {
+    const config = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://x@h/db', PUBLIC_URL: 'https://pbx.example.com/' });
+    expect(config.port).toBe(9000);
+    expect(config.databaseUrl).toBe('postgres://x@h/db');
+    expect(config.publicUrl).toBe('https://pbx.example.com');
+  });
+
+  it('lists every problem at once, by variable name', () => {
+    const error = configError({ PORT: 'eighty', PUBLIC_URL: 'http://insecure', UCBRIDGE_ADMIN_TOKEN: 'short', LOG_LEVEL: 'loud' });
+    expect(error.code).toBe('config_invalid');
+    const paths = error.details?.fields?.map((f) => f.path) ?? [];
+    expect(paths).toEqual(
+      expect.arrayContaining(['PORT (port)', 'PUBLIC_URL (publicUrl)', 'UCBRIDGE_ADMIN_TOKEN (adminToken)', 'LOG_LEVEL (logLevel)']),
+    );
+    expect(error.message).toContain('must start with https://');
+    expect(error.message).toContain('at least 24 characters');
+  });
+
+  it('merges a JSON config file under the environment and rejects unknown keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ucb-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ port: 7000, logLevel: 'debug' }));
+    expect(loadConfig({ UCBRIDGE_CONFIG: file, LOG_LEVEL: 'warn' })).toMatchObject({ port: 7000, logLevel: 'warn' });
+
+    writeFileSync(file, JSON.stringify({ port: 7000, prot: 1 }));
+    expect(configError({ UCBRIDGE_CONFIG: file }).message).toContain('unknown setting(s) prot');
+
+    writeFileSync(file, '{not json');
+    expect(configError({ UCBRIDGE_CONFIG: file }).message).toContain('must contain one JSON object');
+  });
+
+  it('checks that the Graph CA file exists', () => {
+    expect(configError({ GRAPH_CA_FILE: '/nonexistent/ca.pem' }).message).toContain('GRAPH_CA_FILE');
+  });
+});

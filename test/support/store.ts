@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** PostgreSQL used by the `postgres` test project (trust auth on loopback, database `test`). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type TestDialect = 'sqlite' | 'postgres';
+
+export const testDialect = (): TestDialect => (process.env.UCBRIDGE_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
+
+export interface TestDatabase {
+  dialect: TestDialect;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
+  /** A fixed key so every test server can read the others' secrets. */
+  secretKey: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database for one test file: a temporary SQLite directory, or a new PostgreSQL
+ * schema. `drop()` removes it.
+ */
+export function createTestDatabase(dialect: TestDialect = testDialect()): TestDatabase {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ucbridge-test-'));
+  const schema = dialect === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  return {
+    dialect,
+    dataDir,
+    databaseUrl: dialect === 'postgres' ? TEST_DATABASE_URL : undefined,
+    databaseSchema: schema,
+    secretKey: randomBytes(32).toString('base64'),
+    async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (!schema) return;
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists ${schema} cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

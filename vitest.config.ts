@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// One root config. Tests that touch the store run twice: once on SQLite (project "sqlite")
+// and once on PostgreSQL (project "postgres", via UCBRIDGE_TEST_DB). Browser tests run alone
+// (project "browser") because Chromium is heavy on a 2-core machine.
+const storeTests = ['test/server/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: storeTests, env: { UCBRIDGE_TEST_DB: 'sqlite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: storeTests, env: { UCBRIDGE_TEST_DB: 'postgres' } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...storeTests, 'test/**/*.browser.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], fileParallelism: false },
+      },
+    ],
+  },
+});
