@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
+import { getRun, startSync, waitForRun } from './directory/index.js';
 import { AppError } from './errors.js';
+import { closeGraphTransports } from './graph/index.js';
 import { getIntegrationView } from './integration/index.js';
 import { serve } from './main.js';
 import { DEFAULT_TENANT, openStore } from './store/index.js';
@@ -37,6 +39,24 @@ async function status(): Promise<number> {
   }
 }
 
+/** `ucbridge sync [--full]`: one directory sync run, in this process; prints the run; exit 0 succeeded, 1 failed, 3 held. */
+async function sync(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { full: { type: 'boolean', default: false } }, strict: true });
+  const config = loadConfig();
+  const store = await openStore(config);
+  try {
+    const id = await startSync({ store, config }, DEFAULT_TENANT, { trigger: 'manual', full: values.full });
+    await waitForRun(store, id);
+    const run = await getRun(store, DEFAULT_TENANT, id);
+    process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+    if (run.status === 'held') process.stderr.write(`Held by the deletion guard: confirm with POST /api/v1/sync-runs/${id}/confirm\n`);
+    return run.status === 'succeeded' ? 0 : run.status === 'held' ? 3 : 1;
+  } finally {
+    await store.close();
+    await closeGraphTransports();
+  }
+}
+
 /** Commands by name; feature modules add theirs (e.g. `sync`). */
 export const commands: Record<string, Command> = {
   serve: async () => {
@@ -44,13 +64,16 @@ export const commands: Record<string, Command> = {
     return undefined;
   },
   status,
+  sync,
 };
 
 const usage = () => `usage: ucbridge <${Object.keys(commands).join('|')}> [options]\n`;
 
 export async function runCli(argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const [name, ...rest] = positionals;
+  // The first word is the command; everything else (options included, e.g. `sync --full`) is its arguments.
+  const at = argv.findIndex((arg) => !arg.startsWith('-'));
+  const name = at === -1 ? undefined : argv[at];
+  const rest = at === -1 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
   const command = name ? commands[name] : undefined;
   if (!command) {
     process.stderr.write(usage());

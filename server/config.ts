@@ -26,6 +26,8 @@ export const configSchema = z.strictObject({
   /** Postgres schema to use (tests use one per run); default `public`. */
   databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'must be a lower-case SQL identifier' }).optional(),
   adminToken: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
+  /** Enables the operator API (`/api/v1/tenants`): creates and removes tenants. */
+  operatorToken: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
   secretKey: z
     .string()
     .regex(/^[A-Za-z0-9+/=_-]{43,}(,[A-Za-z0-9+/=_-]{43,})*$/, {
@@ -59,6 +61,7 @@ export const envNames: Record<keyof Config, string> = {
   databaseUrl: 'DATABASE_URL',
   databaseSchema: 'DATABASE_SCHEMA',
   adminToken: 'UCBRIDGE_ADMIN_TOKEN',
+  operatorToken: 'UCBRIDGE_OPERATOR_TOKEN',
   secretKey: 'UCBRIDGE_SECRET_KEY',
   publicUrl: 'PUBLIC_URL',
   smtpUrl: 'SMTP_URL',

@@ -1,8 +1,17 @@
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from './config.js';
+import { contactSyncService } from './contacts/index.js';
+import { directoryService } from './directory/index.js';
 import { createApp, type AppContext, type ZodApp } from './http/index.js';
+import { handleGraphNotifications, jobsService } from './jobs/index.js';
 import { createMetrics } from './metrics/index.js';
+import { onPresenceNotifications, PRESENCE_RESOURCE, presenceService, statusFanoutService } from './presence/index.js';
 import { adminTokenRepo, DEFAULT_TENANT, generateAdminToken, openStore, tenantRepo, type Store } from './store/index.js';
+import { webhookService } from './webhooks/index.js';
+
+// Notifications of delegated presence subscriptions arrive at jobs' route and go to presence
+// (presence cannot import jobs at runtime: jobs → directory → sso → presence).
+handleGraphNotifications(PRESENCE_RESOURCE, onPresenceNotifications);
 
 /** Something that runs beside the HTTP server (schedulers, pollers) and stops with it. */
 export interface BackgroundService {
@@ -12,7 +21,14 @@ export interface BackgroundService {
 }
 
 /** Factories for background services; feature modules append theirs. */
-export const serviceFactories: Array<(ctx: AppContext, app: ZodApp) => BackgroundService> = [];
+export const serviceFactories: Array<(ctx: AppContext, app: ZodApp) => BackgroundService> = [
+  webhookService,
+  (ctx, app) => directoryService({ ...ctx, log: app.log }),
+  (ctx, app) => contactSyncService({ ...ctx, log: app.log }),
+  jobsService,
+  presenceService,
+  statusFanoutService,
+];
 
 export interface ServerHandle {
   app: ZodApp;
@@ -79,35 +95,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 /** `ucbridge serve`: validated config, one banner for a generated admin token, clean SIGTERM. */
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<ServerHandle> {
   const config = loadConfig(env);
-  // Handlers go in before start-up, so a signal during start-up still shuts down cleanly.
-  let handle: ServerHandle | undefined;
-  let signalled: string | undefined;
+  const started = startServer(config);
+  // Handlers go in before start-up completes: a signal during start-up still shuts down cleanly,
+  // and repeated signals (orchestrators resend them) do not cut the shutdown short.
+  let stopping = false;
   const shutdown = (signal: string) => {
-    const repeated = signalled !== undefined && handle !== undefined;
-    signalled = signal;
-    if (!handle || repeated) return;
-    handle.app.log.info({ signal }, 'shutting down');
-    handle.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        handle?.app.log.error({ err: error }, 'shutdown failed');
+    if (stopping) return;
+    stopping = true;
+    started
+      .then(async (handle) => {
+        handle.app.log.info({ signal }, 'shutting down');
+        await handle.close();
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`ucbridge: shutdown failed: ${(error as Error).message}\n`);
         process.exit(1);
-      },
-    );
+      });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  handle = await startServer(config);
+  const handle = await started;
   if (handle.generatedAdminToken) {
     // Printed once, to the terminal only (not through the logger): only its hash is stored.
     process.stdout.write(
       `\n  Admin token (shown once, store it now): ${handle.generatedAdminToken}\n  Admin page: ${handle.url}/admin\n\n`,
     );
-  }
-  if (signalled) {
-    const signal = signalled;
-    signalled = undefined;
-    shutdown(signal);
   }
   return handle;
 }

@@ -55,7 +55,12 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
   await app.register(swagger, {
     openapi: {
       info: { title: 'ucbridge API', version: '1' },
-      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          admin: { type: 'http', scheme: 'bearer', description: 'Admin token' },
+          session: { type: 'http', scheme: 'bearer', description: 'SSO session access token' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -1,12 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { adminSessionRepo } from '../admin-session/index.js';
 import { AppError } from '../errors.js';
 import { adminTokenRepo, auditRepo } from '../store/index.js';
+import { hasSessionCookie, pageSessionPrincipal } from './admin-session.js';
 import type { AppContext, ZodApp } from './context.js';
 
 export interface AdminPrincipal {
   tenantId: string;
   /** Shown in the audit log as `admin:<label>`. */
   label: string;
+  /** Set when the admin came through an admin page session (cookie) rather than a token. */
+  sessionId?: string;
 }
 
 declare module 'fastify' {
@@ -34,15 +38,19 @@ function bearer(request: FastifyRequest): string | undefined {
 export function installAdminAuth(app: ZodApp, ctx: AppContext): void {
   const tokens = adminTokenRepo(ctx.store.db);
   const audit = auditRepo(ctx.store.db);
-  // Extra admin principals (e.g. admin page sessions) plug in here.
+  const sessions = adminSessionRepo(ctx.store.db);
   app.decorateRequest('admin', null);
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!request.routeOptions.config.admin) return;
     const token = bearer(request);
+    if (!token && hasSessionCookie(request)) {
+      request.admin = await pageSessionPrincipal(request, sessions);
+      return;
+    }
     if (!token) {
       throw new AppError('admin_auth_required', 'This route needs an admin token.', {
-        hint: 'Send Authorization: Bearer <admin token> (printed on first start, or UCBRIDGE_ADMIN_TOKEN).',
+        hint: 'Send Authorization: Bearer <admin token> (printed on first start, or UCBRIDGE_ADMIN_TOKEN), or sign in to the admin page.',
       });
     }
     const principal = await tokens.verify(token);

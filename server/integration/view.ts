@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { integrationRepo, type Store } from '../store/index.js';
+import { permissionReport } from './permissions.js';
+import { expiryWarning, secretExpiryWarning } from './secret-expiry.js';
 
 export const integrationStatus = z.enum(['connected', 'disabled', 'disconnected']);
 
@@ -11,14 +13,19 @@ export const integrationView = z.object({
   authorityHost: z.string(),
   graphEndpoint: z.string(),
   secretHint: z.string().nullable(),
+  /** When the client secret expires, where Graph exposes it (Application.Read.All); null when unknown. */
   secretExpiresAt: z.string().nullable(),
-  permissions: z.array(z.object({ name: z.string(), granted: z.boolean(), requiredFor: z.array(z.string()) })),
+  /** Set from 30 days before the expiry on (thresholds 30, 7, 1 days; 0 = expired). */
+  secretExpiryWarning: secretExpiryWarning.nullable(),
+  permissions: z.array(permissionReport),
   lastTestedAt: z.string().nullable(),
 });
 export type IntegrationView = z.infer<typeof integrationView>;
 
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 export const DEFAULT_GRAPH_ENDPOINT = 'https://graph.microsoft.com';
+
+const storedPermissions = z.array(permissionReport).catch([]);
 
 export async function getIntegrationView(store: Store, tenantId: string): Promise<IntegrationView> {
   const row = await integrationRepo(store.db).get(tenantId);
@@ -31,6 +38,7 @@ export async function getIntegrationView(store: Store, tenantId: string): Promis
       graphEndpoint: DEFAULT_GRAPH_ENDPOINT,
       secretHint: null,
       secretExpiresAt: null,
+      secretExpiryWarning: null,
       permissions: [],
       lastTestedAt: null,
     };
@@ -43,7 +51,8 @@ export async function getIntegrationView(store: Store, tenantId: string): Promis
     graphEndpoint: row.graph_endpoint,
     secretHint: row.secret_hint,
     secretExpiresAt: row.secret_expires_at,
-    permissions: integrationView.shape.permissions.parse(JSON.parse(row.permissions)),
+    secretExpiryWarning: expiryWarning(row.secret_expires_at),
+    permissions: storedPermissions.parse(JSON.parse(row.permissions)),
     lastTestedAt: row.last_tested_at,
   };
 }

@@ -41,8 +41,13 @@ function postgresDb(url: string, schema: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string): Promise<void> {
+  // Kysely looks its lock table up by schema, not through search_path: name the schema on PostgreSQL.
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(dialect === 'postgres' ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -62,7 +67,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const db = options.databaseUrl ? postgresDb(options.databaseUrl, schema) : sqliteDb(options.dataDir);
   try {
     if (dialect === 'postgres') await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    await migrate(db, dialect);
+    await migrate(db, dialect, schema);
   } catch (error) {
     await db.destroy();
     if (error instanceof AppError) throw error;

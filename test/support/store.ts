@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { jobsSchemaName } from '../../server/jobs/index.js';
 
 /** PostgreSQL used by the `postgres` test project (trust auth on loopback, database `test`). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,7 +41,8 @@ export function createTestDatabase(dialect: TestDialect = testDialect()): TestDa
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
       try {
-        await client.query(`drop schema if exists ${schema} cascade`);
+        // The pg-boss runner keeps its tables in a schema beside the store's.
+        for (const name of [schema, jobsSchemaName(schema)]) await client.query(`drop schema if exists ${name} cascade`);
       } finally {
         await client.end();
       }

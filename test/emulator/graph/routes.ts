@@ -1,3 +1,4 @@
+import { registerApplications } from './applications.js';
 import type { GraphRegistrar } from './area.js';
 import { registerBatch } from './batch.js';
 import { registerCalendar } from './calendar.js';
@@ -14,5 +15,5 @@ import { registerUsers } from './users.js';
 /** Every Graph capability the emulator serves (the router prefers static segments, so order is free). */
 export const GRAPH_REGISTRARS: GraphRegistrar[] = [
   registerDelta, registerUsers, registerGroups, registerMembers, registerOrganization, registerContacts, registerPresence,
-  registerCalendar, registerPhotos, registerSubscriptions, registerBatch,
+  registerCalendar, registerPhotos, registerSubscriptions, registerBatch, registerApplications,
 ];

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench -- directory [10000,100000]`: full directory sync of N users with 500 groups, then
+ * an incremental run after 100 changes; against the emulator in a child process (so its memory and
+ * CPU are not counted as ours), SQLite store. Prints time, Graph requests, peak RSS and the ratio
+ * to paging the same data raw (users delta + groups delta with members, no processing).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { entraGroup, entraUser, getRun, GROUP_SELECT, saveGroupSync, saveUserSync, startSync, USER_SELECT, waitForRun } from '../server/directory/index.js';
+import { closeGraphTransports, graphForTenant, transportFor } from '../server/graph/index.js';
+import { connect } from '../server/integration/index.js';
+import { DEFAULT_TENANT, openStore } from '../server/store/index.js';
+import type { BenchResult } from './run.js';
+
+const emulatorInfo = z.object({ authority: z.string(), graph: z.string(), control: z.string(), tenantId: z.string(), clientId: z.string(), clientSecret: z.string(), caFile: z.string() });
+type EmulatorInfo = z.infer<typeof emulatorInfo>;
+
+async function startEmulatorProcess(users: number): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--users', String(users), '--groups', '500', '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    if (line.trim().startsWith('{')) return { info: emulatorInfo.parse(JSON.parse(line)), child };
+  }
+  throw new Error('emulator did not start');
+}
+
+/** Peak RSS of this process while `work` runs (sampled every 25 ms). */
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; peakRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
+  const started = performance.now();
+  try {
+    const value = await work();
+    return { value, ms: Math.round(performance.now() - started), peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function control(info: EmulatorInfo, path: string, method: string, body?: unknown, retried = false): Promise<unknown> {
+  // A pooled connection the emulator closed while idle fails once: retry on a fresh one.
+  const res = await transportFor(info.caFile).fetch(`${info.control}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }).catch((error: unknown) => {
+    if (retried) throw error;
+    return undefined;
+  });
+  if (!res) return control(info, path, method, body, true);
+  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status}`);
+  return res.json();
+}
+
+async function benchSize(users: number): Promise<BenchResult> {
+  const { info, child } = await startEmulatorProcess(users);
+  const dataDir = mkdtempSync(join(tmpdir(), 'ucbridge-bench-'));
+  const store = await openStore({ dataDir });
+  const config = { graphCaFile: info.caFile, smtpUrl: undefined, smtpFrom: 'bench <bench@localhost>' };
+  const deps = { store, config };
+  try {
+    await saveUserSync(deps, DEFAULT_TENANT, { enabled: true, maxExtensions: 1_000_000, numbering: { kind: 'auto', start: '100000' } }, 'keep');
+    await saveGroupSync(deps, DEFAULT_TENANT, { enabled: true, maxGroups: 500 }, 'keep');
+    await connect(deps, DEFAULT_TENANT, { tenantId: info.tenantId, clientId: info.clientId, clientSecret: info.clientSecret, authorityHost: info.authority, graphEndpoint: info.graph });
+    const graph = await graphForTenant(deps, DEFAULT_TENANT);
+
+    const raw = await measured(async () => {
+      let n = 0;
+      const headers = { Prefer: 'odata.maxpagesize=999' };
+      for await (const page of graph.delta('/users/delta', { item: entraUser, select: USER_SELECT, headers })) n += page.items.length;
+      for await (const page of graph.delta('/groups/delta', { item: entraGroup, select: GROUP_SELECT, headers })) n += page.items.length;
+      return n;
+    });
+
+    const run = async () => {
+      const before = graph.stats.requests;
+      const result = await measured(async () => {
+        const id = await startSync(deps, DEFAULT_TENANT, { trigger: 'manual', graph });
+        await waitForRun(store, id);
+        return getRun(store, DEFAULT_TENANT, id);
+      });
+      return { ...result, requests: graph.stats.requests - before };
+    };
+    const full = await run();
+
+    const listed = (await control(info, '/users?limit=200&offset=10', 'GET')) as { users?: Array<{ id: string }> } | Array<{ id: string }>;
+    const ids = (Array.isArray(listed) ? listed : (listed.users ?? [])).map((u) => u.id);
+    for (const id of ids.slice(0, 60)) await control(info, `/users/${id}`, 'PATCH', { jobTitle: 'Changed for bench' });
+    for (const id of ids.slice(60, 80)) await control(info, `/users/${id}?permanent=true`, 'DELETE');
+    for (let i = 0; i < 20; i++) await control(info, '/users', 'POST', { displayName: `Bench New ${i}`, mailNickname: `bench.new.${i}`, accountEnabled: true });
+    const incremental = await run();
+
+    const result = {
+      users,
+      groups: 500,
+      raw: { ms: raw.ms, objects: raw.value, peakRssMb: raw.peakRssMb },
+      full: { ms: full.ms, requests: full.requests, peakRssMb: full.peakRssMb, status: full.value.status, counts: full.value.counts },
+      incremental: { ms: incremental.ms, requests: incremental.requests, status: incremental.value.status, counts: incremental.value.counts },
+      ratioToRawPaging: Number((full.ms / raw.ms).toFixed(2)),
+    };
+    process.stdout.write(
+      `${users} users: raw paging ${raw.ms} ms | full sync ${full.ms} ms, ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging} | ` +
+        `incremental (100 changes) ${incremental.ms} ms, ${incremental.requests} requests, ${JSON.stringify(incremental.value.counts)}\n`,
+    );
+    return result;
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    child.kill('SIGTERM');
+  }
+}
+
+export async function run(args: string[]): Promise<BenchResult> {
+  const sizes = (args[0] ?? '10000,100000').split(',').map(Number);
+  const results: BenchResult[] = [];
+  for (const size of sizes) results.push(await benchSize(size));
+  await closeGraphTransports();
+  return { sizes: results };
+}

@@ -1,0 +1,36 @@
+import type { Message } from './form.js';
+
+/** Client-side checks; each returns the problem or undefined. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const required = (value: string): Message | undefined =>
+  value.trim() === '' ? { key: 'validate.required' } : undefined;
+
+export const guid = (value: string): Message | undefined =>
+  required(value) ?? (GUID.test(value.trim()) ? undefined : { key: 'validate.guid' });
+
+export const httpsUrl = (value: string): Message | undefined => {
+  if (value.trim() === '') return undefined;
+  try {
+    return new URL(value).protocol === 'https:' ? undefined : { key: 'validate.https' };
+  } catch {
+    return { key: 'validate.https' };
+  }
+};
+
+export const digits = (value: string): Message | undefined =>
+  /^\d{1,15}$/.test(value.trim()) ? undefined : { key: 'validate.digits' };
+
+export const intRange = (value: number, min: number, max: number): Message | undefined =>
+  Number.isInteger(value) && value >= min && value <= max ? undefined : { key: 'validate.range', params: { min, max } };
+
+/** Collects the problems of several fields into one map, skipping the fields without one. */
+export function collect(checks: Record<string, Message | undefined>): Record<string, Message> {
+  const out: Record<string, Message> = {};
+  for (const [field, problem] of Object.entries(checks)) if (problem) out[field] = problem;
+  return out;
+}
+
+/** Number inputs keep what was typed: an empty box is NaN, which validation then reports. */
+export const parseNumber = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value));
+export const numberText = (value: number): string => (Number.isNaN(value) ? '' : String(value));

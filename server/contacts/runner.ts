@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import { AppError, isAppError, registerErrorCodes } from '../errors.js';
+import { activeRun, busyError, createRun, emptyCounts, getRun, saveRun, type RunTrigger } from '../directory/index.js';
+import { graphForTenant, type GraphClient } from '../graph/index.js';
+import { nowIso, type Store } from '../store/index.js';
+import { publishEvents } from '../webhooks/index.js';
+import { ContactRunStopped, executeContactRun } from './run.js';
+import { hasSyncedPhonebooks } from './phonebooks.js';
+import { getContactSyncSettings } from './settings.js';
+
+registerErrorCodes({ contact_sync_not_enabled: 409 });
+
+export const CONTACTS_RUN_KIND = 'contacts';
+
+export interface ContactSyncDeps {
+  store: Store;
+  config: Pick<Config, 'graphCaFile'>;
+  log?: { error(obj: object, msg: string): void };
+}
+
+export interface ContactRunOptions {
+  trigger: RunTrigger;
+  /** Ignore stored delta links: every folder is read in full. */
+  full?: boolean;
+  /** Injected client (benchmarks); by default the tenant's. */
+  graph?: GraphClient;
+  /** Mailboxes read at once (default 8, the Graph client's concurrency). */
+  concurrency?: number;
+}
+
+/** A contacts run whose heartbeat is older than this belongs to a dead process. */
+const STALE_MS = 60_000;
+
+interface Execution {
+  stop: boolean;
+  promise: Promise<void>;
+}
+const executions = new WeakMap<Store, Map<string, Execution>>();
+const runningIn = (store: Store) => {
+  let map = executions.get(store);
+  if (!map) executions.set(store, (map = new Map<string, Execution>()));
+  return map;
+};
+
+/** Contacts runs a dead process left `running` are closed (per-folder delta links make the next run cheap). */
+export async function closeStaleRuns(store: Store, staleMs = STALE_MS): Promise<void> {
+  await store.db
+    .updateTable('sync_run')
+    .set({ status: 'failed', error: 'Interrupted (the server stopped); the next run continues from the last synced folders.', finished_at: nowIso() })
+    .where('kind', '=', CONTACTS_RUN_KIND)
+    .where('status', '=', 'running')
+    .where('heartbeat_at', '<=', new Date(Date.now() - staleMs).toISOString())
+    .execute();
+}
+
+/** One contacts run per tenant at a time (across instances on PostgreSQL: an advisory lock). */
+async function claimRun(store: Store, tenantId: string, trigger: RunTrigger): Promise<string> {
+  return store.db.transaction().execute(async (trx) => {
+    if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`contacts:${tenantId}`}))`.execute(trx);
+    const busy = await activeRun(trx, tenantId, new Date(Date.now() - STALE_MS).toISOString(), CONTACTS_RUN_KIND);
+    if (busy) throw busyError(busy);
+    return createRun(trx, tenantId, trigger, CONTACTS_RUN_KIND);
+  });
+}
+
+async function finish(deps: ContactSyncDeps, tenantId: string, runId: string, error: unknown): Promise<void> {
+  const db = deps.store.db;
+  if (error === undefined) await saveRun(db, runId, { status: 'succeeded', finished: true, error: null });
+  else {
+    if (!isAppError(error) && !(error instanceof ContactRunStopped)) deps.log?.error({ err: error, runId }, 'contact sync run failed');
+    const message = error instanceof ContactRunStopped ? 'Stopped (the server is shutting down); the next run continues.' : isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`;
+    await saveRun(db, runId, { status: 'failed', finished: true, error: message });
+  }
+  const run = await getRun(deps.store, tenantId, runId);
+  const data = { id: run.id, kind: run.kind, trigger: run.trigger, status: run.status, counts: run.counts, startedAt: run.startedAt, finishedAt: run.finishedAt };
+  await publishEvents(db, tenantId, [{ type: 'sync_run.finished', data }]);
+}
+
+/**
+ * Sync contacts now: checks the integration and settings, claims the tenant's contacts run slot
+ * and runs in the background. Returns the run id (`GET /api/v1/sync-runs/{id}` shows it).
+ */
+export async function startContactSync(deps: ContactSyncDeps, tenantId: string, options: ContactRunOptions): Promise<string> {
+  const graph = options.graph ?? (await graphForTenant(deps, tenantId));
+  const settings = await getContactSyncSettings(deps.store, tenantId);
+  // With both parts off, a run still removes the phonebooks they left behind.
+  if (!settings.personal.enabled && !settings.shared.enabled && !(await hasSyncedPhonebooks(deps.store, tenantId))) {
+    throw new AppError('contact_sync_not_enabled', 'Neither personal nor shared-mailbox contact sync is enabled.', {
+      hint: 'Enable one with PUT /api/v1/settings/contact-sync.',
+    });
+  }
+  await closeStaleRuns(deps.store);
+  const runId = await claimRun(deps.store, tenantId, options.trigger);
+  const execution: Execution = { stop: false, promise: Promise.resolve() };
+  const heartbeat = setInterval(() => void saveRun(deps.store.db, runId, {}).catch(() => undefined), 15_000);
+  heartbeat.unref();
+  const input = {
+    store: deps.store,
+    graph,
+    tenantId,
+    runId,
+    full: options.full === true,
+    concurrency: options.concurrency ?? 8,
+    shouldStop: () => execution.stop,
+  };
+  execution.promise = executeContactRun(input, emptyCounts())
+    .then(
+      () => finish(deps, tenantId, runId, undefined),
+      (error: unknown) => finish(deps, tenantId, runId, error ?? new Error('unknown failure')),
+    )
+    .catch((error: unknown) => deps.log?.error({ err: error, runId }, 'cannot record the contact sync result'))
+    .finally(() => {
+      clearInterval(heartbeat);
+      runningIn(deps.store).delete(runId);
+    });
+  runningIn(deps.store).set(runId, execution);
+  return runId;
+}
+
+/** Resolves when the run's in-process execution (if any) has finished. */
+export async function waitForContactRun(store: Store, runId: string): Promise<void> {
+  await runningIn(store).get(runId)?.promise;
+}
+
+/** Asks every contacts run of this store to stop after its current mailboxes and waits for them. */
+export async function stopContactRuns(store: Store): Promise<void> {
+  const all = [...runningIn(store).values()];
+  for (const e of all) e.stop = true;
+  await Promise.all(all.map((e) => e.promise));
+}

@@ -1,0 +1,83 @@
+import { nowIso, type Store } from '../store/index.js';
+import { newChangeLog, publishChanges, touch } from './events.js';
+import { notifyExtensionsEnded } from './hooks.js';
+import { GROUPS_DELTA, USERS_DELTA } from './plan.js';
+
+/** What happens to synced objects when sync stops: deleted, kept read-only, or released to local management. */
+export type SyncedFate = 'delete' | 'read-only' | 'release';
+
+/** Settles the synced extensions; webhook events commit with the change, SSO sessions of deleted and released ones end. */
+export async function settleExtensions(store: Store, tenantId: string, fate: SyncedFate): Promise<number> {
+  const log = newChangeLog();
+  const now = nowIso();
+  const settled = await store.db.transaction().execute(async (trx) => {
+    if (fate === 'delete') {
+      const gone = await trx.deleteFrom('extension').where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).returning(['id', 'number', 'entra_object_id']).execute();
+      for (const e of gone) log.deletedExtensions.push({ id: e.id, number: e.number, entraObjectId: e.entra_object_id });
+      log.revoke.push(...gone.map((e) => e.id));
+    } else {
+      const changes =
+        fate === 'read-only'
+          ? { read_only: 1 as const, updated_at: now }
+          : { source: 'local', entra_object_id: null, entra_tenant_id: null, locked_fields: '[]', read_only: 0 as const, updated_at: now };
+      const changed = await trx.updateTable('extension').set(changes).where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).returning('id').execute();
+      for (const e of changed) touch(log.extensions, e.id, 'updated');
+      if (fate === 'release') log.revoke.push(...changed.map((e) => e.id));
+    }
+    await publishChanges(trx, tenantId, log);
+    return log.deletedExtensions.length + log.extensions.size;
+  });
+  await notifyExtensionsEnded(store, tenantId, log.revoke);
+  return settled;
+}
+
+export async function settleGroups(store: Store, tenantId: string, fate: SyncedFate): Promise<number> {
+  const log = newChangeLog();
+  const now = nowIso();
+  return store.db.transaction().execute(async (trx) => {
+    if (fate === 'delete') {
+      const gone = await trx.deleteFrom('extension_group').where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).returning('id').execute();
+      log.deletedGroups.push(...gone.map((g) => g.id));
+    } else {
+      const changes = fate === 'read-only' ? { read_only: 1 as const, updated_at: now } : { source: 'local', entra_object_id: null, read_only: 0 as const, updated_at: now };
+      const changed = await trx.updateTable('extension_group').set(changes).where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).returning('id').execute();
+      for (const g of changed) touch(log.groups, g.id, 'updated');
+    }
+    await publishChanges(trx, tenantId, log);
+    return log.deletedGroups.length + log.groups.size;
+  });
+}
+
+/** Sync resumes: kept objects become Entra-managed again (their locked fields still apply). */
+export async function unfreeze(store: Store, tenantId: string, what: { extensions: boolean; groups: boolean }): Promise<void> {
+  const now = nowIso();
+  if (what.extensions) {
+    await store.db.updateTable('extension').set({ read_only: 0, updated_at: now }).where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).execute();
+  }
+  if (what.groups) {
+    await store.db.updateTable('extension_group').set({ read_only: 0, updated_at: now }).where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).execute();
+  }
+}
+
+/** Forgets delta links and the group mirror: the next run is a full one. */
+export async function forgetSyncState(store: Store, tenantId: string, what: { users: boolean; groups: boolean }): Promise<void> {
+  const resources = [...(what.users ? [USERS_DELTA] : []), ...(what.groups ? [GROUPS_DELTA] : [])];
+  if (resources.length > 0) await store.db.deleteFrom('delta_state').where('tenant_id', '=', tenantId).where('resource', 'in', resources).execute();
+  if (what.groups) {
+    await store.db.deleteFrom('entra_membership').where('tenant_id', '=', tenantId).execute();
+    await store.db.deleteFrom('entra_group').where('tenant_id', '=', tenantId).execute();
+  }
+}
+
+/** Integration disabled or disconnected: held runs are dropped (their plan is for a connection that is gone). */
+export async function dropHeldRuns(store: Store, tenantId: string, reason: string): Promise<void> {
+  const held = await store.db.selectFrom('sync_run').select('id').where('tenant_id', '=', tenantId).where('status', '=', 'held').execute();
+  for (const { id } of held) {
+    await store.db.deleteFrom('sync_plan_item').where('run_id', '=', id).execute();
+    await store.db
+      .updateTable('sync_run')
+      .set({ status: 'failed', error: reason, finished_at: nowIso(), plan: JSON.stringify({ phase: 'done' }) })
+      .where('id', '=', id)
+      .execute();
+  }
+}

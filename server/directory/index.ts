@@ -1,0 +1,51 @@
+/**
+ * server/directory — user sync (Entra users → extensions) and group sync (Entra groups →
+ * extension groups), SPEC §2–3. A run is plan → guard → apply: see plan.ts, execute.ts, runner.ts.
+ */
+import './errors.js';
+
+export {
+  userSyncSettings,
+  groupSyncSettings,
+  readSettings,
+  USER_SYNC,
+  GROUP_SYNC,
+  numberProperties,
+  type UserSyncSettings,
+  type GroupSyncSettings,
+  type SettingsKind,
+} from './settings.js';
+export { saveUserSync, saveGroupSync, type PauseChoice, type SavedSettings } from './configure.js';
+export {
+  startSync,
+  confirmRun,
+  cancelRun,
+  waitForRun,
+  stopRuns,
+  recoverOnStart,
+  recoverInterrupted,
+  STALE_MS,
+  type SyncDeps,
+  type StartOptions,
+} from './runner.js';
+export type { RunHooks } from './execute.js';
+export { onSyncSettingsSaved, onSyncedExtensionEnded } from './hooks.js';
+export { getRun, listRuns, runView, runTrigger, type RunView, type RunTrigger, type Problem } from './runs.js';
+// Shared with other syncs that record runs in the same log (contacts).
+export { createRun, saveRun, addProblems, activeRun, busyError, emptyCounts, type Counts, type Progress } from './runs.js';
+export {
+  extensionView,
+  extensionPatch,
+  extensionCreate,
+  listExtensions,
+  getExtension,
+  patchExtension,
+  deleteExtension,
+  createExtension,
+  type ExtensionView,
+} from './extensions.js';
+export { getAvatar, type AvatarView } from './avatars.js';
+export { extensionGroupView, listExtensionGroups, deleteExtensionGroup, pickGroups, pickerItem, type ExtensionGroupView } from './groups.js';
+export { settleExtensions, settleGroups, unfreeze, forgetSyncState, dropHeldRuns, type SyncedFate } from './cleanup.js';
+export { directoryService } from './service.js';
+export { entraUser, entraGroup, USER_SELECT, GROUP_SELECT, type EntraUser, type EntraGroup } from './entra.js';

@@ -1,0 +1,208 @@
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import { AppError, isAppError, registerErrorCodes } from '../errors.js';
+import { graphForTenant, type GraphClient } from '../graph/index.js';
+import type { Store } from '../store/index.js';
+import { syncAvatars } from './avatars.js';
+import { applyPlan, guardLimit, type RunHooks } from './execute.js';
+import { buildPlan, StopRequested } from './plan.js';
+import { activeRun, addProblems, busyError, createRun, getRun, readRunRow, saveRun, type RunTrigger, type RunView } from './runs.js';
+import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
+
+registerErrorCodes({ sync_not_enabled: 409 });
+
+export interface SyncDeps {
+  store: Store;
+  config: Pick<Config, 'graphCaFile' | 'smtpUrl' | 'smtpFrom'>;
+  log?: { error(obj: object, msg: string): void };
+}
+
+export interface StartOptions {
+  trigger: RunTrigger;
+  /** Ignore stored delta links (a full re-plan). */
+  full?: boolean;
+  /** Injected client (benchmarks, fault tests); by default the tenant's. */
+  graph?: GraphClient;
+  hooks?: RunHooks;
+  chunkSize?: number;
+  /** Objects per Graph page (tests use small pages to get many requests). */
+  pageSize?: number;
+  /** When a run is already going: run again right after it instead of failing (settings just changed). */
+  followUp?: boolean;
+}
+
+/** A run whose heartbeat is older than this belongs to a dead process. */
+export const STALE_MS = 60_000;
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+interface Execution {
+  stop: boolean;
+  promise: Promise<void>;
+}
+const executions = new WeakMap<Store, Map<string, Execution>>();
+/** Tenants whose settings changed during a run: one more run follows it. */
+const followUps = new WeakMap<Store, Map<string, SyncDeps>>();
+const followUpsOf = (store: Store) => {
+  let map = followUps.get(store);
+  if (!map) followUps.set(store, (map = new Map<string, SyncDeps>()));
+  return map;
+};
+const runningIn = (store: Store) => {
+  let map = executions.get(store);
+  if (!map) executions.set(store, (map = new Map<string, Execution>()));
+  return map;
+};
+
+/** Runs `work` in the background, recording failure on the run; a stop request leaves it resumable. */
+function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldStop: () => boolean) => Promise<void>): void {
+  const db = deps.store.db;
+  const execution: Execution = { stop: false, promise: Promise.resolve() };
+  const heartbeat = setInterval(() => void saveRun(db, runId, {}).catch(() => undefined), 15_000);
+  heartbeat.unref();
+  execution.promise = work(() => execution.stop)
+    .catch(async (error: unknown) => {
+      if (error instanceof StopRequested) {
+        // Left `running` with an old heartbeat: the next start resumes it.
+        await db.updateTable('sync_run').set({ heartbeat_at: EPOCH }).where('id', '=', runId).execute();
+        return;
+      }
+      const message = isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`;
+      if (!isAppError(error)) deps.log?.error({ err: error, runId }, 'sync run failed');
+      await saveRun(db, runId, { status: 'failed', error: message, finished: true });
+    })
+    .catch((error: unknown) => deps.log?.error({ err: error, runId }, 'cannot record the sync run result'))
+    .finally(() => {
+      clearInterval(heartbeat);
+      runningIn(deps.store).delete(runId);
+      const next = followUpsOf(deps.store).get(tenantId);
+      if (next && !execution.stop) {
+        followUpsOf(deps.store).delete(tenantId);
+        startSync(next, tenantId, { trigger: 'manual' }).catch((error: unknown) => deps.log?.error({ err: error }, 'follow-up sync not started'));
+      }
+    });
+  runningIn(deps.store).set(runId, execution);
+}
+
+/**
+ * Finishes runs a dead process (or a failed apply) left behind: an interrupted apply resumes from
+ * its last committed chunk; an interrupted plan is dropped (the next plan starts over).
+ */
+export async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number, shouldStop = () => false): Promise<void> {
+  const staleBefore = new Date(Date.now() - staleMs).toISOString();
+  const rows = await deps.store.db
+    .selectFrom('sync_run')
+    .select(['id', 'status'])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<=', staleBefore)]), eb('status', '=', 'failed')]))
+    .where('plan', 'not like', '%"phase":"done"%')
+    .orderBy('created_at')
+    .execute();
+  for (const { id } of rows) {
+    if (runningIn(deps.store).has(id)) continue;
+    const run = await readRunRow(deps.store.db, tenantId, id);
+    if (run.planState.phase !== 'applying') {
+      await saveRun(deps.store.db, id, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: run.error ?? 'Interrupted before its plan was applied; the next run plans again.', finished: true });
+      continue;
+    }
+    try {
+      await applyPlan(deps, tenantId, id, { shouldStop });
+    } catch (error) {
+      if (error instanceof StopRequested) throw error;
+      await saveRun(deps.store.db, id, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: `Resuming failed: ${(error as Error).message}`, finished: true });
+    }
+  }
+}
+
+async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient, options: StartOptions, shouldStop: () => boolean) {
+  await recoverInterrupted(deps, tenantId, STALE_MS, shouldStop);
+  const [users, groups] = await Promise.all([readSettings(deps.store, tenantId, USER_SYNC), readSettings(deps.store, tenantId, GROUP_SYNC)]);
+  const built = await buildPlan({ db: deps.store.db, graph, tenantId, runId, users, groups, full: options.full === true, shouldStop, pageSize: options.pageSize });
+  const run = await readRunRow(deps.store.db, tenantId, runId);
+  const counts = { ...run.counts, skipped: built.skipped };
+  const limit = await guardLimit(deps.store.db, tenantId, built.plan, users.deletionGuard);
+  if (limit !== undefined) {
+    await saveRun(deps.store.db, runId, { status: 'held', plan: { ...built.plan, guardLimit: limit }, progress: built.progress, counts });
+    return;
+  }
+  await saveRun(deps.store.db, runId, { plan: built.plan, progress: built.progress, counts });
+  const changed = await applyPlan(deps, tenantId, runId, { hooks: options.hooks, chunkSize: options.chunkSize, shouldStop });
+  if (users.photoAsAvatar) {
+    const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' ? undefined : changed);
+    if (problems.length > 0) await addProblems(deps.store.db, tenantId, runId, problems);
+  }
+}
+
+/** Serialises run creation per tenant (across instances on PostgreSQL: an advisory lock). */
+async function claimRun(deps: SyncDeps, tenantId: string, trigger: RunTrigger): Promise<string> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    if (deps.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`sync:${tenantId}`}))`.execute(trx);
+    const busy = await activeRun(trx, tenantId, new Date(Date.now() - STALE_MS).toISOString());
+    if (busy) throw busyError(busy);
+    return createRun(trx, tenantId, trigger);
+  });
+}
+
+/** Sync now: checks the integration and settings, claims the tenant's single run slot, runs in the background. */
+export async function startSync(deps: SyncDeps, tenantId: string, options: StartOptions): Promise<string> {
+  const graph = options.graph ?? (await graphForTenant(deps, tenantId));
+  const [users, groups] = await Promise.all([readSettings(deps.store, tenantId, USER_SYNC), readSettings(deps.store, tenantId, GROUP_SYNC)]);
+  if (!users.enabled && !groups.enabled) {
+    throw new AppError('sync_not_enabled', 'Neither user sync nor group sync is enabled.', {
+      hint: 'Enable one with PUT /api/v1/settings/user-sync or /api/v1/settings/group-sync.',
+    });
+  }
+  let runId: string;
+  try {
+    runId = await claimRun(deps, tenantId, options.trigger);
+  } catch (error) {
+    const busy = isAppError(error) && error.code === 'sync_run_active' ? String(error.details?.runId) : undefined;
+    if (!options.followUp || !busy || !runningIn(deps.store).has(busy)) throw error;
+    followUpsOf(deps.store).set(tenantId, deps);
+    return busy;
+  }
+  launch(deps, tenantId, runId, (shouldStop) => planAndApply(deps, tenantId, runId, graph, options, shouldStop));
+  return runId;
+}
+
+/** Confirms a run held by the deletion guard and applies it. */
+export async function confirmRun(deps: SyncDeps, tenantId: string, runId: string, hooks?: RunHooks): Promise<RunView> {
+  const run = await readRunRow(deps.store.db, tenantId, runId);
+  if (run.status !== 'held') {
+    throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}, not held; there is nothing to confirm.`);
+  }
+  await saveRun(deps.store.db, runId, { status: 'running', plan: { ...run.planState, confirmed: true } });
+  launch(deps, tenantId, runId, async (shouldStop) => {
+    await applyPlan(deps, tenantId, runId, { hooks, shouldStop });
+  });
+  return getRun(deps.store, tenantId, runId);
+}
+
+/** Drops a held run's plan; the next run plans again. */
+export async function cancelRun(deps: SyncDeps, tenantId: string, runId: string): Promise<RunView> {
+  const run = await readRunRow(deps.store.db, tenantId, runId);
+  if (run.status !== 'held') throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}; only a held run can be cancelled.`);
+  await deps.store.db.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();
+  await saveRun(deps.store.db, runId, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: 'Cancelled by an admin.', finished: true });
+  return getRun(deps.store, tenantId, runId);
+}
+
+/** Resolves when the run's in-process execution (if any) has finished. */
+export async function waitForRun(store: Store, runId: string): Promise<void> {
+  await runningIn(store).get(runId)?.promise;
+}
+
+/** Asks every run of this store to stop at its next checkpoint and waits for them. */
+export async function stopRuns(store: Store): Promise<void> {
+  const all = [...runningIn(store).values()];
+  for (const e of all) e.stop = true;
+  await Promise.all(all.map((e) => e.promise));
+}
+
+/** At start: resumes what a dead process left (SQLite: one process owns the file, so any running run is dead). */
+export function recoverOnStart(deps: SyncDeps, tenantIds: string[]): void {
+  const staleMs = deps.store.dialect === 'sqlite' ? 0 : STALE_MS;
+  for (const tenantId of tenantIds) {
+    const key = `recovery:${tenantId}`;
+    launch(deps, tenantId, key, (shouldStop) => recoverInterrupted(deps, tenantId, staleMs, shouldStop));
+  }
+}

@@ -1,0 +1,219 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { AppError, errors } from '../errors.js';
+import { newId, nowIso, type Database, type Store } from '../store/index.js';
+import { publishEvent } from '../webhooks/index.js';
+
+export const runTrigger = z.enum(['initial', 'manual', 'schedule', 'change']);
+export type RunTrigger = z.infer<typeof runTrigger>;
+export const runStatus = z.enum(['queued', 'running', 'held', 'succeeded', 'failed']);
+export type RunStatus = z.infer<typeof runStatus>;
+
+const progressSchema = z.object({ seen: z.number(), planned: z.number(), applied: z.number() });
+const countsSchema = z.object({ created: z.number(), updated: z.number(), deleted: z.number(), skipped: z.number(), failed: z.number() });
+export type Progress = z.infer<typeof progressSchema>;
+export type Counts = z.infer<typeof countsSchema>;
+
+/** What a run persists about its plan, so it can be held, confirmed and resumed. */
+export const planState = z.object({
+  phase: z.enum(['planning', 'planned', 'applying', 'done']),
+  mode: z.enum(['full', 'delta']).default('full'),
+  /** Plan items in total (seq runs 1..total). */
+  total: z.number().default(0),
+  deletes: z.number().default(0),
+  guardLimit: z.number().nullable().default(null),
+  confirmed: z.boolean().default(false),
+  /** The Entra tenant the plan was computed for (stamped on created extensions). */
+  entraTenantId: z.string().default(''),
+  /**
+   * Entra ids of the members a groups delta round added or removed: only their memberships (and
+   * those of users and groups the plan adds or releases) are recomputed. `null`: every group's.
+   */
+  memberships: z.array(z.string()).nullable().default(null),
+  /** Saved to delta_state only when the plan is fully applied. */
+  deltaLinks: z.record(z.string(), z.string()).default({}),
+});
+export type PlanState = z.infer<typeof planState>;
+
+export const problemView = z.object({ objectId: z.string(), name: z.string(), reason: z.string(), hint: z.string() });
+export type Problem = z.infer<typeof problemView>;
+
+export const runView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  trigger: runTrigger,
+  status: runStatus,
+  progress: progressSchema,
+  counts: countsSchema,
+  problems: z.array(problemView),
+  guard: z.object({ deletes: z.number(), limit: z.number() }).nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type RunView = z.infer<typeof runView>;
+
+export const emptyCounts = (): Counts => ({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
+
+type Db = Kysely<Database>;
+
+/**
+ * A new running run. `kind` lets other syncs (contacts) share the run log; only directory runs
+ * carry a plan (the recovery of interrupted plans never picks up other kinds).
+ */
+export async function createRun(db: Db, tenantId: string, trigger: RunTrigger, kind = 'directory'): Promise<string> {
+  const id = newId();
+  const now = nowIso();
+  await db
+    .insertInto('sync_run')
+    .values({
+      id,
+      tenant_id: tenantId,
+      kind,
+      trigger,
+      status: 'running',
+      progress: JSON.stringify({ seen: 0, planned: 0, applied: 0 }),
+      counts: JSON.stringify(emptyCounts()),
+      plan: kind === 'directory' ? JSON.stringify(planState.parse({ phase: 'planning' })) : null,
+      error: null,
+      created_at: now,
+      started_at: now,
+      finished_at: null,
+      heartbeat_at: now,
+    })
+    .execute();
+  return id;
+}
+
+export async function readRunRow(db: Db, tenantId: string, runId: string) {
+  const row = await db.selectFrom('sync_run').selectAll().where('tenant_id', '=', tenantId).where('id', '=', runId).executeTakeFirst();
+  if (!row) throw errors.notFound('Sync run', runId);
+  return {
+    ...row,
+    status: runStatus.parse(row.status),
+    progress: progressSchema.parse(JSON.parse(row.progress)),
+    counts: countsSchema.parse(JSON.parse(row.counts)),
+    planState: planState.parse(JSON.parse(row.plan ?? '{"phase":"planning"}')),
+  };
+}
+export type RunRow = Awaited<ReturnType<typeof readRunRow>>;
+
+/** `sync_run.finished` for any run that ends (success, failure, cancel), in the same transaction as the final save. */
+async function publishFinished(db: Db, runId: string): Promise<void> {
+  const row = await db.selectFrom('sync_run').select(['id', 'tenant_id', 'kind', 'trigger', 'status', 'counts', 'error', 'started_at', 'finished_at']).where('id', '=', runId).executeTakeFirst();
+  if (!row) return;
+  await publishEvent(db, row.tenant_id, 'sync_run.finished', {
+    id: row.id,
+    kind: row.kind,
+    trigger: row.trigger,
+    status: row.status,
+    counts: countsSchema.parse(JSON.parse(row.counts)),
+    error: row.error,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  });
+}
+
+/** Partial update of a run; progress, counts and plan are whole JSON documents. */
+export async function saveRun(
+  db: Db,
+  runId: string,
+  changes: { status?: RunStatus; progress?: Progress; counts?: Counts; plan?: PlanState; error?: string | null; finished?: boolean },
+): Promise<void> {
+  const now = nowIso();
+  await db
+    .updateTable('sync_run')
+    .set({
+      heartbeat_at: now,
+      ...(changes.status ? { status: changes.status } : {}),
+      ...(changes.progress ? { progress: JSON.stringify(changes.progress) } : {}),
+      ...(changes.counts ? { counts: JSON.stringify(changes.counts) } : {}),
+      ...(changes.plan ? { plan: JSON.stringify(changes.plan) } : {}),
+      ...(changes.error !== undefined ? { error: changes.error } : {}),
+      ...(changes.finished ? { finished_at: now } : {}),
+    })
+    .where('id', '=', runId)
+    .execute();
+  if (changes.finished) await publishFinished(db, runId);
+}
+
+export async function addProblems(db: Db, tenantId: string, runId: string, problems: Problem[]): Promise<void> {
+  for (let i = 0; i < problems.length; i += 200) {
+    const rows = problems.slice(i, i + 200).map((p) => ({
+      tenant_id: tenantId,
+      run_id: runId,
+      object_id: p.objectId,
+      name: p.name,
+      reason: p.reason,
+      hint: p.hint,
+    }));
+    await db.insertInto('sync_problem').values(rows).execute();
+  }
+}
+
+const PROBLEMS_SHOWN = 500;
+
+export async function getRun(store: Store, tenantId: string, runId: string): Promise<RunView> {
+  const row = await readRunRow(store.db, tenantId, runId);
+  const problems = await store.db
+    .selectFrom('sync_problem')
+    .select(['object_id', 'name', 'reason', 'hint'])
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .limit(PROBLEMS_SHOWN)
+    .execute();
+  const plan = row.planState;
+  return {
+    id: row.id,
+    kind: row.kind,
+    trigger: runTrigger.parse(row.trigger),
+    status: row.status,
+    progress: row.progress,
+    counts: row.counts,
+    problems: problems.map((p) => ({ objectId: p.object_id, name: p.name, reason: p.reason, hint: p.hint })),
+    guard: plan.guardLimit === null ? null : { deletes: plan.deletes, limit: plan.guardLimit },
+    error: row.error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** Newest first, keyset-paged by (created_at, id). */
+export async function listRuns(store: Store, tenantId: string, limit: number, before?: [string, string]) {
+  let query = store.db
+    .selectFrom('sync_run')
+    .select(['id', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (before) {
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', before[0]), eb.and([eb('created_at', '=', before[0]), eb('id', '<', before[1])])]),
+    );
+  }
+  const rows = await query.execute();
+  return Promise.all(rows.map((r) => getRun(store, tenantId, r.id)));
+}
+
+/** The run of `kind` that blocks a new one: running with a live heartbeat, or held by the guard. */
+export async function activeRun(db: Db, tenantId: string, staleBefore: string, kind = 'directory') {
+  return db
+    .selectFrom('sync_run')
+    .select(['id', 'status', 'heartbeat_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', kind)
+    .where((eb) => eb.or([eb('status', '=', 'held'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '>=', staleBefore)])]))
+    .executeTakeFirst();
+}
+
+export function busyError(run: { id: string; status: string }): AppError {
+  return run.status === 'held'
+    ? new AppError('sync_run_held', `Sync run ${run.id} is held by the deletion guard.`, {
+        runId: run.id,
+        hint: `Review it, then POST /api/v1/sync-runs/${run.id}/confirm (or /cancel).`,
+      })
+    : new AppError('sync_run_active', `Sync run ${run.id} is still running; only one runs at a time.`, { runId: run.id });
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config.js';
+import type { Store } from '../store/index.js';
+import { recoverOnStart, stopRuns } from './runner.js';
+import { closeWelcomeTransports } from './welcome.js';
+
+/**
+ * Background side of directory sync: on start, resumes runs a dead process left behind; on stop,
+ * asks running syncs to stop at their next checkpoint (they resume on the next start).
+ */
+export function directoryService(ctx: { store: Store; config: Config; log?: { error(obj: object, msg: string): void } }) {
+  return {
+    name: 'directory-sync',
+    async start() {
+      const tenants = await ctx.store.db.selectFrom('sync_run').select('tenant_id').distinct().where('status', '=', 'running').execute();
+      recoverOnStart(ctx, tenants.map((t) => t.tenant_id));
+    },
+    async stop() {
+      await stopRuns(ctx.store);
+      closeWelcomeTransports();
+    },
+  };
+}

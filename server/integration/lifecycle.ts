@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { dropHeldRuns, forgetSyncState, settleExtensions, settleGroups, stopRuns, unfreeze } from '../directory/index.js';
+import { AppError } from '../errors.js';
+import { refreshChangeTracking } from '../jobs/index.js';
+import { integrationRepo, nowIso } from '../store/index.js';
+import type { IntegrationDeps } from './connect.js';
+
+export const settleInput = z.strictObject({
+  deleteExtensions: z.boolean(),
+  deleteGroups: z.boolean(),
+});
+export type SettleInput = z.infer<typeof settleInput>;
+
+async function requireStatus(deps: IntegrationDeps, tenantId: string, allowed: string[], action: string) {
+  const row = await integrationRepo(deps.store.db).get(tenantId);
+  if (!row) throw new AppError('integration_not_connected', `There is no integration to ${action}.`, { hint: 'Connect it with PUT /api/v1/integration.' });
+  if (!allowed.includes(row.status)) {
+    throw new AppError('conflict', `The integration is ${row.status}; it cannot be ${action}d now.`);
+  }
+}
+
+/**
+ * Disable: sync and SSO stop, the configuration stays. Synced extensions and groups are deleted
+ * or kept read-only, as the admin chose.
+ */
+export async function disableIntegration(deps: IntegrationDeps, tenantId: string, choice: SettleInput): Promise<void> {
+  await requireStatus(deps, tenantId, ['connected'], 'disable');
+  await integrationRepo(deps.store.db).update(tenantId, { status: 'disabled', updated_at: nowIso() });
+  await stopRuns(deps.store);
+  await dropHeldRuns(deps.store, tenantId, 'The integration was disabled.');
+  await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'read-only');
+  await settleGroups(deps.store, tenantId, choice.deleteGroups ? 'delete' : 'read-only');
+  await refreshChangeTracking(deps.store, tenantId);
+}
+
+/** Enable: kept objects become Entra-managed again; the next run brings back deleted ones. */
+export async function enableIntegration(deps: IntegrationDeps, tenantId: string): Promise<void> {
+  await requireStatus(deps, tenantId, ['disabled'], 'enable');
+  await integrationRepo(deps.store.db).update(tenantId, { status: 'connected', updated_at: nowIso() });
+  await unfreeze(deps.store, tenantId, { extensions: true, groups: true });
+  // Objects deleted while disabled must come back: the next run is a full one.
+  await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
+  await refreshChangeTracking(deps.store, tenantId);
+}
+
+/**
+ * Disconnect: the connection (and its sealed secret) is removed; synced objects are deleted or
+ * released to full local management.
+ */
+export async function disconnectIntegration(deps: IntegrationDeps, tenantId: string, choice: SettleInput): Promise<void> {
+  await requireStatus(deps, tenantId, ['connected', 'disabled'], 'disconnect');
+  await stopRuns(deps.store);
+  await dropHeldRuns(deps.store, tenantId, 'The integration was disconnected.');
+  await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'release');
+  await settleGroups(deps.store, tenantId, choice.deleteGroups ? 'delete' : 'release');
+  await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
+  await integrationRepo(deps.store.db).remove(tenantId);
+  await refreshChangeTracking(deps.store, tenantId);
+}

@@ -1,0 +1,59 @@
+import { isAppError } from '../errors.js';
+import { STALE_MS, startSync, waitForRun, type SyncDeps } from '../directory/index.js';
+import type { Store } from '../store/index.js';
+import type { Job, JobRunner } from './runner.js';
+
+/** A scheduled run: a full re-plan, which also catches anything a delta round cannot see. */
+export const FULL_SYNC = 'directory.full-sync';
+/** A change-triggered or polling run: delta links, O(changes). */
+export const DELTA_SYNC = 'directory.delta-sync';
+/** One directory sync per tenant at a time, whichever job asked for it. */
+export const syncKey = (tenantId: string): string => `directory-sync:${tenantId}`;
+
+/** Codes that mean "nothing to sync here now", not a failure worth retrying. */
+const IDLE_CODES = new Set(['sync_not_enabled', 'integration_not_connected', 'integration_disabled']);
+/** Another run (e.g. "sync now" from the API) holds the tenant's slot: ask again shortly. */
+const BUSY_CODES = new Set(['sync_run_active']);
+const BUSY_RETRY_MS = 5_000;
+
+/**
+ * Runs a directory sync for the job and waits for it, so the runner's singleton key really means
+ * one sync per tenant. A held run (deletion guard) waits for an admin, so it is not retried.
+ */
+export async function runDirectorySync(deps: SyncDeps, runner: JobRunner, job: Job): Promise<string | undefined> {
+  const full = job.name === FULL_SYNC;
+  try {
+    const runId = await startSync(deps, job.tenantId, { trigger: full ? 'schedule' : 'change', full });
+    await waitForRun(deps.store, runId);
+    return runId;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    if (IDLE_CODES.has(error.code) || error.code === 'sync_run_held') return undefined;
+    if (BUSY_CODES.has(error.code)) {
+      await runner.enqueue(job.name, job.tenantId, {
+        singletonKey: syncKey(job.tenantId),
+        runAt: new Date(Date.now() + BUSY_RETRY_MS),
+        payload: job.payload,
+      });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Re-queues the tenants whose directory run was abandoned (its process died: the heartbeat went
+ * stale), so whichever instance takes the job resumes the interrupted apply and finishes the sync.
+ */
+export async function queueAbandonedRuns(store: Store, runner: JobRunner): Promise<string[]> {
+  const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
+  const rows = await store.db
+    .selectFrom('sync_run')
+    .select('tenant_id')
+    .distinct()
+    .where('status', '=', 'running')
+    .where('heartbeat_at', '<=', staleBefore)
+    .execute();
+  for (const { tenant_id } of rows) await runner.enqueue(DELTA_SYNC, tenant_id, { singletonKey: syncKey(tenant_id) });
+  return rows.map((r) => r.tenant_id);
+}

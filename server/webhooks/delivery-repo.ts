@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import { nowIso, type Database } from '../store/index.js';
+
+export interface DueDelivery {
+  id: string;
+  tenantId: string;
+  endpointId: string;
+  payload: string;
+  attempt: number;
+  url: string;
+  /** Sealed. */
+  secret: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The outbox side of `webhook_delivery`: claiming due rows and recording attempts. */
+export function deliveryRepo(db: Kysely<Database>) {
+  const finish = (id: string, values: Partial<Database['webhook_delivery']>) =>
+    db
+      .updateTable('webhook_delivery')
+      .set({ ...values, updated_at: nowIso() })
+      .where('id', '=', id)
+      .execute()
+      .then(() => undefined);
+
+  return {
+    /**
+     * Due pending deliveries of enabled endpoints, each claimed by pushing its next attempt past
+     * a lease: a process that dies mid-send leaves the row to be retried when the lease ends.
+     */
+    async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDelivery[]> {
+      const rows = await db
+        .selectFrom('webhook_delivery as d')
+        .innerJoin('webhook_endpoint as e', 'e.id', 'd.endpoint_id')
+        .select(['d.id', 'd.tenant_id', 'd.endpoint_id', 'd.payload', 'd.attempt', 'd.next_attempt_at', 'e.url', 'e.secret'])
+        .where('d.status', '=', 'pending')
+        .where('d.next_attempt_at', '<=', iso(now))
+        .where('e.enabled', '=', 1)
+        .orderBy('d.next_attempt_at')
+        .limit(limit)
+        .execute();
+      const claimed: DueDelivery[] = [];
+      for (const row of rows) {
+        const result = await db
+          .updateTable('webhook_delivery')
+          .set({ next_attempt_at: iso(now + leaseMs) })
+          .where('id', '=', row.id)
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '=', row.next_attempt_at)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) continue;
+        claimed.push({
+          id: row.id,
+          tenantId: row.tenant_id,
+          endpointId: row.endpoint_id,
+          payload: row.payload,
+          attempt: row.attempt,
+          url: row.url,
+          secret: row.secret,
+        });
+      }
+      return claimed;
+    },
+    succeeded: (id: string, attempt: number, status: number) =>
+      finish(id, { status: 'succeeded', attempt, response_status: status, last_error: null, next_attempt_at: null }),
+    failed: (id: string, attempt: number, status: number | null, error: string) =>
+      finish(id, { status: 'failed', attempt, response_status: status, last_error: error, next_attempt_at: null }),
+    retry: (id: string, attempt: number, status: number | null, error: string, at: number) =>
+      finish(id, { attempt, response_status: status, last_error: error, next_attempt_at: iso(at) }),
+    async disableEndpoint(id: string, reason: string): Promise<void> {
+      await db.updateTable('webhook_endpoint').set({ enabled: 0, disabled_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
+    },
+    /** Finished deliveries older than the retention window leave the log. */
+    async prune(before: number): Promise<void> {
+      await db
+        .deleteFrom('webhook_delivery')
+        .where('status', 'in', ['succeeded', 'failed'])
+        .where('updated_at', '<', iso(before))
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExtensionGroupView, ExtensionView } from '../../../server/directory/index.js';
+import { saveSettings, startWorld, type World } from './world.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({ emulator: { users: 60, groups: 8, seed: 21 } });
+  await world.connect();
+  await saveSettings(world, 'user-sync', { enabled: true });
+});
+afterAll(() => world.stop());
+
+const groups = async () => (await world.json<{ items: ExtensionGroupView[] }>('/api/v1/extension-groups?limit=1000')).body.items;
+const dir = () => world.emu.state.directory;
+const liveGroups = () => dir().groups.filter((g) => g.deletedAt === null);
+
+/** Expected members: direct members that are synced users. */
+async function expectedMembers(entraGroupId: string): Promise<string[]> {
+  const byEntra = await world.byEntra();
+  return [...(dir().findGroup(entraGroupId)?.members ?? [])].flatMap((m) => byEntra.get(m)?.id ?? []).sort();
+}
+
+describe('group sync', () => {
+  it('syncs every group with its synced members', async () => {
+    const run = await saveSettings(world, 'group-sync', { enabled: true });
+    expect(run?.status).toBe('succeeded');
+    const synced = await groups();
+    expect(synced.map((g) => g.entraObjectId).sort()).toEqual(liveGroups().map((g) => g.data.id).sort());
+    for (const g of synced) expect(g.memberIds).toEqual(await expectedMembers(g.entraObjectId!));
+    expect(synced.some((g) => g.memberIds.length > 0)).toBe(true);
+  });
+
+  it('follows renames and membership changes in place', async () => {
+    const target = liveGroups()[0]!;
+    const before = (await groups()).find((g) => g.entraObjectId === target.data.id)!;
+    world.emu.ops.updateGroup(target.data.id, { displayName: 'Renamed Team' });
+    const user = dir().users.find((u) => u.deletedAt === null && u.data.accountEnabled && !target.members.has(u.data.id))!;
+    world.emu.ops.addMember(target.data.id, user.data.id);
+    await world.sync();
+    const after = (await groups()).find((g) => g.entraObjectId === target.data.id)!;
+    expect(after).toMatchObject({ id: before.id, name: 'Renamed Team' });
+    expect(after.memberIds).toEqual(await expectedMembers(target.data.id));
+    expect(after.memberIds.length).toBe(before.memberIds.length + 1);
+  });
+
+  it('an incremental run recomputes only what changed and agrees with the mirror for every group', async () => {
+    const [a, b] = liveGroups();
+    const leaver = [...a!.members].find((m) => dir().users.some((u) => u.data.id === m && u.deletedAt === null && u.data.accountEnabled))!;
+    world.emu.ops.removeMember(a!.data.id, leaver);
+    const doomed = [...b!.members].find((m) => m !== leaver && dir().users.some((u) => u.data.id === m && u.deletedAt === null))!;
+    world.emu.ops.deleteUser(doomed);
+    const newcomer = world.emu.ops.createUser({ displayName: 'Group Newcomer', accountEnabled: true });
+    world.emu.ops.addMember(b!.data.id, newcomer.id);
+    world.emu.ops.addMember(a!.data.id, newcomer.id);
+    const run = await world.sync();
+    expect(run.status).toBe('succeeded');
+    const byEntra = await world.byEntra();
+    const newcomerExt = byEntra.get(newcomer.id)!;
+    const synced = await groups();
+    for (const g of synced) expect(g.memberIds, g.name).toEqual(await expectedMembers(g.entraObjectId!));
+    const memberOf = (entraId: string) => synced.find((g) => g.entraObjectId === entraId)!.memberIds;
+    expect(memberOf(a!.data.id)).toContain(newcomerExt.id);
+    expect(memberOf(b!.data.id)).toContain(newcomerExt.id);
+    expect(memberOf(a!.data.id)).not.toContain(byEntra.get(leaver)!.id);
+  });
+
+  it('refuses to delete a synced group locally', async () => {
+    const g = (await groups())[0]!;
+    const res = await world.json<{ error: { code: string } }>(`/api/v1/extension-groups/${g.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('extension_group_synced');
+  });
+
+  it('limits the number of groups and scopes by type', async () => {
+    const run = await saveSettings(world, 'group-sync', { enabled: true, maxGroups: 3 }).then(() => world.sync());
+    expect((await groups()).length).toBe(3);
+    expect(run.problems.filter((p) => p.reason === 'the synced group limit (3) is reached').length).toBe(liveGroups().length - 3);
+
+    await saveSettings(world, 'group-sync', { enabled: true, scope: { kind: 'types', types: ['microsoft365'] } });
+    await world.sync();
+    const unified = liveGroups().filter((g) => g.data.groupTypes.includes('Unified')).map((g) => g.data.id).sort();
+    expect((await groups()).map((g) => g.entraObjectId).sort()).toEqual(unified);
+  });
+
+  it('deletes a group deleted in Entra', async () => {
+    const victim = (await groups())[0]!;
+    world.emu.ops.deleteGroup(victim.entraObjectId!);
+    expect((await world.sync()).counts.deleted).toBeGreaterThanOrEqual(1);
+    expect((await groups()).some((g) => g.id === victim.id)).toBe(false);
+  });
+
+  it('pauses: keeps objects read-only, or deletes them', async () => {
+    await saveSettings(world, 'group-sync', { enabled: false }, '?onDisable=keep');
+    expect((await groups()).every((g) => g.readOnly)).toBe(true);
+    await saveSettings(world, 'group-sync', { enabled: false }, '?onDisable=delete');
+    await saveSettings(world, 'group-sync', { enabled: true });
+    await saveSettings(world, 'group-sync', { enabled: false }, '?onDisable=delete');
+    expect(await groups()).toEqual([]);
+
+    await saveSettings(world, 'user-sync', { enabled: false }, '?onDisable=keep');
+    const ext = (await world.extensions())[0]!;
+    expect(ext.readOnly).toBe(true);
+    const res = await world.json<{ error: { code: string } }>(`/api/v1/extensions/${ext.id}`, { method: 'PATCH', body: { department: 'x' } });
+    expect(res.body.error.code).toBe('extension_read_only');
+    await saveSettings(world, 'user-sync', { enabled: true });
+    expect(((await world.json<ExtensionView>(`/api/v1/extensions/${ext.id}`)).body).readOnly).toBe(false);
+    await saveSettings(world, 'user-sync', { enabled: false }, '?onDisable=delete');
+    expect(await world.extensions()).toEqual([]);
+  });
+
+  it('offers a paged, searchable picker of Entra groups', async () => {
+    const first = await world.json<{ items: Array<{ id: string; displayName: string; kind: string }>; nextCursor: string | null }>('/api/v1/directory/groups?limit=3');
+    expect(first.status).toBe(200);
+    expect(first.body.items.length).toBe(3);
+    expect(first.body.nextCursor).not.toBeNull();
+    const second = await world.json<{ items: Array<{ id: string }> }>(`/api/v1/directory/groups?limit=3&cursor=${encodeURIComponent(first.body.nextCursor!)}`);
+    expect(second.body.items[0]?.id).not.toBe(first.body.items[0]?.id);
+    const name = liveGroups()[1]!.data.displayName;
+    const found = await world.json<{ items: Array<{ displayName: string }> }>(`/api/v1/directory/groups?search=${encodeURIComponent(name.slice(0, 5))}`);
+    expect(found.body.items.map((g) => g.displayName)).toContain(name);
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAllocator, NumberBook } from '../../../server/directory/number-book.js';
+import { DEFAULT_TENANT, newId, nowIso, openStore, type Store } from '../../../server/store/index.js';
+import { createTestDatabase, type TestDatabase } from '../../support/store.js';
+
+let database: TestDatabase;
+let store: Store;
+beforeAll(async () => {
+  database = createTestDatabase();
+  store = await openStore(database);
+});
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+const BLANK = {
+  first_name: '', last_name: '', display_name: '', email: '', mobile: '', business_phone: '', job_title: '', department: '', office: '', caller_id: '',
+  avatar: null, source: 'local', entra_object_id: null, entra_tenant_id: null, user_principal_name: null, locked_fields: '[]', read_only: 0 as const, enabled: 1 as const,
+};
+
+async function taken(numbers: string[]): Promise<void> {
+  const now = nowIso();
+  for (let i = 0; i < numbers.length; i += 500) {
+    const rows = numbers.slice(i, i + 500).map((number) => ({ ...BLANK, id: newId(), tenant_id: DEFAULT_TENANT, number, created_at: now, updated_at: now }));
+    await store.db.insertInto('extension').values(rows).execute();
+  }
+}
+
+async function allocate(start: string, end: string | undefined, count: number): Promise<Array<string | undefined>> {
+  const allocator = createAllocator(new NumberBook(store.db, DEFAULT_TENANT), start, end);
+  await allocator.reserve(count);
+  return Array.from({ length: count }, () => allocator.next());
+}
+
+describe('automatic numbering against the database', () => {
+  it('hands out the first free numbers at or above start, across a dense block and number lengths', async () => {
+    await taken(['95', '96', '97', '98', '99', '100', '101', '103', '0104', '105']);
+    // '0104' is not 104: only canonical numbers collide.
+    expect(await allocate('95', undefined, 4)).toEqual(['102', '104', '106', '107']);
+  });
+
+  it('stops at the end of the range', async () => {
+    expect(await allocate('99', '103', 3)).toEqual(['102', undefined, undefined]);
+  });
+
+  it('finds a gap after a long taken run', async () => {
+    await taken(Array.from({ length: 3000 }, (_, i) => String(5000 + i)).filter((n) => n !== '7777'));
+    expect(await allocate('5000', '9999', 2)).toEqual(['7777', '8000']);
+  });
+
+  it('looks property numbers up on demand and remembers in-run changes', async () => {
+    const book = new NumberBook(store.db, DEFAULT_TENANT);
+    await book.load(['100', '102']);
+    expect(book.owner('100')).toBeDefined();
+    expect(book.owner('102')).toBeUndefined();
+    book.free('100');
+    book.take('102', 'planned:x');
+    await book.load(['100', '102']);
+    expect(book.owner('100')).toBeUndefined();
+    expect(book.owner('102')).toBe('planned:x');
+  });
+});

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExtensionView, RunView } from '../../../server/directory/index.js';
+import { saveSettings, startWorld, type World } from './world.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.stop();
+  world = undefined;
+});
+
+async function connected(users = 40): Promise<World> {
+  world = await startWorld({ emulator: { users, seed: 11 } });
+  await world.connect();
+  return world;
+}
+const live = (w: World) => w.emu.state.directory.users.filter((u) => u.deletedAt === null && u.data.accountEnabled);
+const reasons = (run: RunView | undefined) => (run?.problems ?? []).map((p) => `${p.objectId}: ${p.reason}`);
+
+describe('numbering', () => {
+  it('reads numbers from a property, skips missing and duplicate ones, follows property changes', async () => {
+    const w = await connected();
+    const [a, b, c, d] = live(w).filter((u) => u.data.userType === 'Member').map((u) => u.data);
+    w.emu.ops.updateUser(a!.id, { businessPhones: ['+1 (425) 555-7001'] });
+    w.emu.ops.updateUser(b!.id, { businessPhones: ['+44 20 7946 7001'] });
+    w.emu.ops.updateUser(c!.id, { businessPhones: [] });
+    w.emu.ops.updateUser(d!.id, { businessPhones: ['+1 425 555 7002'] });
+    const local = await w.json<ExtensionView>('/api/v1/extensions', { method: 'POST', body: { number: '7002', displayName: 'Front desk' } });
+    expect(local.status).toBe(201);
+
+    const run = await saveSettings(w, 'user-sync', { enabled: true, numbering: { kind: 'property', property: 'businessPhones', digits: 4 } });
+    const ext = await w.byEntra();
+    expect(ext.get(a!.id)?.number).toBe('7001');
+    expect(ext.has(b!.id)).toBe(false);
+    expect(ext.has(c!.id)).toBe(false);
+    expect(ext.has(d!.id)).toBe(false);
+    expect(reasons(run)).toEqual(
+      expect.arrayContaining([
+        `${b!.id}: number 7001 is already used by another extension`,
+        `${c!.id}: businessPhones is empty`,
+        `${d!.id}: number 7002 is already used by another extension`,
+      ]),
+    );
+
+    w.emu.ops.updateUser(b!.id, { businessPhones: ['+44 20 7946 7003'] });
+    w.emu.ops.updateUser(a!.id, { businessPhones: ['+1 425 555 7004'] });
+    const next = await w.sync();
+    expect(next.counts).toMatchObject({ created: 1, updated: 1 });
+    const after = await w.byEntra();
+    expect(after.get(b!.id)?.number).toBe('7003');
+    expect(after.get(a!.id)).toMatchObject({ id: ext.get(a!.id)?.id, number: '7004' });
+  });
+
+  it('allocates automatically within start/end and reports users beyond the range or the limit', async () => {
+    const w = await connected(30);
+    const run = await saveSettings(w, 'user-sync', { enabled: true, numbering: { kind: 'auto', start: '500', end: '509' } });
+    const numbers = [...(await w.byEntra()).values()].map((e) => e.number).sort();
+    expect(numbers).toEqual(Array.from({ length: 10 }, (_, i) => String(500 + i)));
+    expect(run?.counts.skipped).toBe(live(w).length - 10);
+    expect(reasons(run)[0]).toMatch(/no free extension number/);
+
+    const limited = await saveSettings(w, 'user-sync', { enabled: true, numbering: { kind: 'auto', start: '600' }, maxExtensions: 12 }).then(() => w.sync());
+    expect((await w.byEntra()).size).toBe(12);
+    expect(reasons(limited).some((r) => r.endsWith('the extension limit (12) is reached'))).toBe(true);
+  });
+});
+
+describe('same email', () => {
+  it('skips with a conflict, or links the local extension and overwrites it from Entra', async () => {
+    const w = await connected(20);
+    const user = live(w).find((u) => u.data.mail)!.data;
+    const local = (await w.json<ExtensionView>('/api/v1/extensions', { method: 'POST', body: { number: '42', email: user.mail ?? '', firstName: 'Old' } })).body;
+
+    const skipped = await saveSettings(w, 'user-sync', { enabled: true, sameEmail: 'skip' });
+    expect((await w.byEntra()).has(user.id)).toBe(false);
+    expect(reasons(skipped)).toContain(`${user.id}: local extension 42 has the same email ${user.mail?.toLowerCase()}`);
+
+    await saveSettings(w, 'user-sync', { enabled: true, sameEmail: 'link' });
+    const linked = await w.sync();
+    expect(linked.counts.updated).toBeGreaterThanOrEqual(1);
+    const ext = (await w.byEntra()).get(user.id);
+    expect(ext).toMatchObject({ id: local.id, number: '42', source: 'entra', firstName: user.givenName ?? '' });
+  });
+});
+
+describe('scope', () => {
+  it('by user type', async () => {
+    const w = await connected();
+    await saveSettings(w, 'user-sync', { enabled: true, scope: { kind: 'userType', userTypes: ['Member'] } });
+    const expected = live(w).filter((u) => u.data.userType === 'Member').map((u) => u.data.id).sort();
+    expect([...(await w.byEntra()).keys()].sort()).toEqual(expected);
+  });
+
+  it('by groups (transitive); a user moved out is deleted, or released', async () => {
+    const w = await connected();
+    const dir = w.emu.state.directory;
+    const group = dir.groups.find((g) => [...g.members].filter((m) => dir.findUser(m)).length >= 4)!;
+    const inGroup = () => new Set(dir.transitiveMembers(group).filter((id) => dir.findUser(id)?.data.accountEnabled));
+    await saveSettings(w, 'user-sync', { enabled: true, scope: { kind: 'groups', groupIds: [group.data.id] } });
+    expect([...(await w.byEntra()).keys()].sort()).toEqual([...inGroup()].sort());
+
+    const [out1, out2] = [...group.members].filter((m) => dir.findUser(m)?.data.accountEnabled);
+    w.emu.ops.removeMember(group.data.id, out1!);
+    expect((await w.sync()).counts.deleted).toBe(1);
+    expect((await w.byEntra()).has(out1!)).toBe(false);
+
+    await saveSettings(w, 'user-sync', { enabled: true, scope: { kind: 'groups', groupIds: [group.data.id] }, outOfScope: 'release' });
+    await w.sync();
+    const kept = (await w.byEntra()).get(out2!)!;
+    w.emu.ops.removeMember(group.data.id, out2!);
+    await w.sync();
+    expect((await w.byEntra()).has(out2!)).toBe(false);
+    const released = (await w.json<ExtensionView>(`/api/v1/extensions/${kept.id}`)).body;
+    expect(released).toMatchObject({ source: 'local', entraObjectId: null, lockedFields: [] });
+
+    // A user added to the group joins the scope at the next (delta) run.
+    w.emu.ops.addMember(group.data.id, out1!);
+    expect((await w.sync()).counts.created).toBe(1);
+    expect((await w.byEntra()).has(out1!)).toBe(true);
+  });
+
+  it('by a custom OData filter', async () => {
+    const w = await connected();
+    const department = live(w)[3]!.data.department!;
+    const run = await saveSettings(w, 'user-sync', { enabled: true, scope: { kind: 'filter', filter: `department eq '${department}'` } });
+    expect(run?.status).toBe('succeeded');
+    const expected = live(w).filter((u) => u.data.department === department).map((u) => u.data.id).sort();
+    expect([...(await w.byEntra()).keys()].sort()).toEqual(expected);
+  });
+});

@@ -1,0 +1,136 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExtensionView } from '../../../server/directory/index.js';
+import { saveSettings, startWorld, type World } from './world.js';
+
+let world: World;
+let smtp: SMTPServer;
+const mails: Array<{ to: string; body: string }> = [];
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let body = '';
+      stream.on('data', (c: Buffer) => (body += c.toString()));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body });
+        callback();
+      });
+    },
+  });
+  smtp.listen(0, '127.0.0.1');
+  await once(smtp.server, 'listening');
+  const port = (smtp.server.address() as AddressInfo).port;
+  world = await startWorld({ server: { smtpUrl: `smtp://127.0.0.1:${port}` } });
+  await world.connect();
+});
+
+afterAll(async () => {
+  await world.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const liveUsers = () => world.emu.state.directory.users.filter((u) => u.deletedAt === null);
+
+describe('user sync', () => {
+  it('runs the initial sync on the first save: one extension per enabled user, with welcome emails', async () => {
+    const run = await saveSettings(world, 'user-sync', { enabled: true, welcomeEmail: true, numbering: { kind: 'auto', start: '2000' } });
+    expect(run).toMatchObject({ trigger: 'initial', status: 'succeeded' });
+    const enabled = liveUsers().filter((u) => u.data.accountEnabled);
+    const extensions = await world.byEntra();
+    expect(extensions.size).toBe(enabled.length);
+    expect(run?.counts.created).toBe(enabled.length);
+    const user = enabled[1]?.data;
+    const ext = extensions.get(user?.id ?? '');
+    expect(ext).toMatchObject({
+      firstName: user?.givenName ?? '',
+      lastName: user?.surname ?? '',
+      email: (user?.mail ?? user?.userPrincipalName ?? '').toLowerCase(),
+      jobTitle: user?.jobTitle ?? '',
+      source: 'entra',
+      enabled: true,
+    });
+    const numbers = [...extensions.values()].map((e) => Number(e.number)).sort((a, b) => a - b);
+    expect(numbers[0]).toBe(2000);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    await expect.poll(() => mails.length).toBeGreaterThanOrEqual(enabled.filter((u) => u.data.mail ?? u.data.userPrincipalName).length);
+    expect(mails.some((m) => m.to === ext?.email && /extension is \d+/.test(m.body))).toBe(true);
+  });
+
+  it('links by object id: a renamed user keeps its extension and number', async () => {
+    const user = liveUsers().find((u) => u.data.accountEnabled)!.data;
+    const before = (await world.byEntra()).get(user.id)!;
+    world.emu.ops.updateUser(user.id, { displayName: 'Renamed Person', givenName: 'Renamed', mail: 'renamed@contoso.example', userPrincipalName: 'renamed@contoso.example' });
+    const run = await world.sync();
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ created: 0, updated: 1, deleted: 0 });
+    const after = (await world.byEntra()).get(user.id)!;
+    expect(after).toMatchObject({ id: before.id, number: before.number, displayName: 'Renamed Person', firstName: 'Renamed', email: 'renamed@contoso.example' });
+  });
+
+  it('deletes the extension of a disabled user and brings it back when re-enabled', async () => {
+    const user = liveUsers().find((u) => u.data.accountEnabled && u.data.userType === 'Member')!.data;
+    world.emu.ops.updateUser(user.id, { accountEnabled: false });
+    expect((await world.sync()).counts.deleted).toBe(1);
+    expect((await world.byEntra()).has(user.id)).toBe(false);
+    world.emu.ops.updateUser(user.id, { accountEnabled: true });
+    expect((await world.sync()).counts.created).toBe(1);
+    expect((await world.byEntra()).get(user.id)?.enabled).toBe(true);
+  });
+
+  it('keeps a disabled user as a disabled extension when deleteWhen.disabled is off', async () => {
+    await saveSettings(world, 'user-sync', { enabled: true, numbering: { kind: 'auto', start: '2000' }, deleteWhen: { disabled: false, deleted: true } });
+    const user = liveUsers().find((u) => u.data.accountEnabled && u.data.userType === 'Member')!.data;
+    world.emu.ops.updateUser(user.id, { accountEnabled: false });
+    const run = await world.sync();
+    expect(run.counts.deleted).toBe(0);
+    expect((await world.byEntra()).get(user.id)?.enabled).toBe(false);
+    world.emu.ops.updateUser(user.id, { accountEnabled: true });
+    await world.sync();
+    expect((await world.byEntra()).get(user.id)?.enabled).toBe(true);
+  });
+
+  it('deletes the extension of a deleted user', async () => {
+    const user = liveUsers().find((u) => u.data.accountEnabled)!.data;
+    world.emu.ops.deleteUser(user.id);
+    const run = await world.sync();
+    expect(run.counts.deleted).toBe(1);
+    expect((await world.byEntra()).has(user.id)).toBe(false);
+  });
+
+  it('protects synced extensions: locked fields and deletion answer specific errors', async () => {
+    const ext = [...(await world.byEntra()).values()][0] as ExtensionView;
+    const locked = await world.json<{ error: { code: string } }>(`/api/v1/extensions/${ext.id}`, { method: 'PATCH', body: { firstName: 'Local' } });
+    expect(locked.status).toBe(409);
+    expect(locked.body.error.code).toBe('extension_field_locked');
+    const free = await world.json<ExtensionView>(`/api/v1/extensions/${ext.id}`, { method: 'PATCH', body: { department: 'Local dept' } });
+    expect(free.status).toBe(200);
+    expect(free.body.department).toBe('Local dept');
+    const del = await world.json<{ error: { code: string } }>(`/api/v1/extensions/${ext.id}`, { method: 'DELETE' });
+    expect(del.status).toBe(409);
+    expect(del.body.error.code).toBe('extension_synced');
+  });
+
+  it('re-plans from a full round when the delta token expired, without deleting anything', async () => {
+    const before = await world.byEntra();
+    for (const status of [410, 400] as const) {
+      world.emu.ops.expireDeltaTokens({ status });
+      const run = await world.sync();
+      expect(run.status).toBe('succeeded');
+      expect(run.counts.deleted).toBe(0);
+      expect([...(await world.byEntra()).keys()].sort()).toEqual([...before.keys()].sort());
+    }
+  });
+
+  it('an incremental run after no change changes nothing and reads only the delta', async () => {
+    world.emu.ops.clearRequests();
+    const run = await world.sync();
+    expect(run.counts).toEqual({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
+    const graphCalls = world.emu.ops.requests().filter((r) => r.path.startsWith('/v1.0/'));
+    expect(graphCalls.map((r) => r.path)).toEqual(['/v1.0/users/delta']);
+  });
+});

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusBusFor, type PresenceHealthItem, type StatusEvent } from '../../../server/presence/index.js';
+import { DEFAULT_TENANT } from '../../../server/store/index.js';
+import { startPresenceEnv, type PresenceEnv, type PresenceUser } from './support.js';
+
+let env: PresenceEnv;
+const user = (i: number): PresenceUser => env.users[i] ?? expect.fail(`no user ${i}`);
+const MINUTE = 60_000;
+const utc = (ms: number) => ({ dateTime: new Date(Date.now() + ms).toISOString().slice(0, 19), timeZone: 'UTC' });
+
+/** Creates an event running now through Graph (as the user's Outlook would); returns its id. */
+async function addEvent(u: PresenceUser, showAs: string): Promise<string> {
+  const res = await env.emu.graphFetch(`/users/${u.oid}/events`, { method: 'POST', admin: true, body: { subject: showAs, showAs, start: utc(-MINUTE), end: utc(30 * MINUTE) } });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+async function removeEvent(u: PresenceUser, id: string): Promise<void> {
+  expect((await env.emu.graphFetch(`/users/${u.oid}/events/${id}`, { method: 'DELETE', admin: true })).status).toBe(204);
+}
+const setStatus = (u: PresenceUser, status: string) => env.json(`/api/v1/extensions/${u.extensionId}/status`, { method: 'PUT', body: { status } });
+const pollTeams = () => env.service.pollTeams(DEFAULT_TENANT);
+const pollCalendar = () => env.service.pollCalendar(DEFAULT_TENANT);
+const callState = (u: PresenceUser, state: string) => env.json<{ error?: { code: string } }>(`/api/v1/extensions/${u.extensionId}/call-state`, { method: 'PUT', body: { state } });
+
+beforeAll(async () => {
+  env = await startPresenceEnv({ users: 60, extensions: 12 });
+  for (const u of env.users) env.emu.state.mailboxes.get(env.emu.ops.user(u.oid)).events.clear(); // no seeded meetings
+  await env.json('/api/v1/presence-mappings', { method: 'PUT', body: { extensionIds: 'all', mapping: { enabled: true } } });
+  for (const u of env.users) env.teams(u, 'Available', 'Available');
+  await env.settings({ enabled: true, source: 'both' });
+  await pollTeams();
+  await pollCalendar();
+}, 120_000);
+afterAll(() => env.stop());
+
+describe('calendar source', () => {
+  it('sets do_not_disturb during a busy event, keeps Teams changes for later, and restores the latest status when it ends', async () => {
+    const u = user(0);
+    const event = await addEvent(u, 'busy');
+    const report = await pollCalendar();
+    expect(report).toMatchObject({ kind: 'calendar', users: 12, batches: 1, errors: 0 });
+    expect(await env.status(u)).toMatchObject({ status: 'do_not_disturb', source: 'calendar' });
+    env.teams(u, 'Away', 'Away');
+    await pollTeams();
+    expect((await env.status(u)).status).toBe('do_not_disturb');
+    await removeEvent(u, event);
+    await pollCalendar();
+    expect(await env.status(u)).toMatchObject({ status: 'away', source: 'teams', teamsAvailability: 'Away' });
+  });
+
+  it('maps oof to away, workingElsewhere to do_not_disturb, and leaves tentative and free alone', async () => {
+    const cases: Array<[number, string, string]> = [[1, 'oof', 'away'], [2, 'workingElsewhere', 'do_not_disturb'], [3, 'tentative', 'available'], [4, 'free', 'available']];
+    for (const [i, showAs] of cases) await addEvent(user(i), showAs);
+    await pollCalendar();
+    for (const [i, showAs, expected] of cases) expect([showAs, (await env.status(user(i))).status]).toEqual([showAs, expected]);
+  });
+
+  it('restores the status from before the event, and keeps a status someone set by hand during it', async () => {
+    const [a, b] = [user(5), user(6)];
+    await setStatus(a, 'lunch');
+    const [ea, eb] = [await addEvent(a, 'busy'), await addEvent(b, 'busy')];
+    await pollCalendar();
+    await setStatus(b, 'away');
+    await removeEvent(a, ea);
+    await removeEvent(b, eb);
+    await pollCalendar();
+    expect(await env.status(a)).toMatchObject({ status: 'lunch', source: 'admin' });
+    expect(await env.status(b)).toMatchObject({ status: 'away', source: 'admin' });
+  });
+
+  it('never overrides a protected manual status, neither when the event starts nor when it ends', async () => {
+    const u = user(7);
+    await setStatus(u, 'off_work');
+    const event = await addEvent(u, 'busy');
+    await pollCalendar();
+    expect(await env.status(u)).toMatchObject({ status: 'off_work', source: 'admin' });
+    await removeEvent(u, event);
+    await pollCalendar();
+    env.teams(u, 'Busy', 'InACall');
+    await pollTeams();
+    expect(await env.status(u)).toMatchObject({ status: 'off_work', source: 'admin' });
+  });
+});
+
+describe('reverse direction (PBX call state → Teams)', () => {
+  it('is refused while reverse is off', async () => {
+    const res = await callState(user(8), 'busy');
+    expect([res.status, res.body.error?.code]).toEqual([409, 'presence_reverse_disabled']);
+  });
+
+  it('sets Busy/InACall with our session while a call runs and clears it when idle, without feeding it back', async () => {
+    await env.settings({ enabled: true, source: 'both', reverse: true });
+    const u = user(9);
+    const before = await env.status(u);
+    expect(before.status).toBe('available');
+    const events: StatusEvent[] = [];
+    const unsubscribe = statusBusFor(env.server.store).subscribe(DEFAULT_TENANT, u.extensionId, (e) => events.push(e));
+    try {
+      const busy = await callState(u, 'busy');
+      expect(busy).toMatchObject({ status: 200, body: { state: 'busy', teamsPresence: { availability: 'Busy', activity: 'InACall' } } });
+      expect(env.emu.ops.getPresence(u.oid)).toEqual({ availability: 'Busy', activity: 'InACall' });
+      const write = env.emu.ops.requests({ path: `/users/${u.oid}/presence/setPresence` });
+      expect(write.map((r) => [r.status, r.appId])).toEqual([[200, env.emu.clientId]]);
+      await pollTeams();
+      expect(await env.status(u)).toEqual(before);
+      expect((await callState(u, 'idle')).status).toBe(200);
+      expect(env.emu.ops.getPresence(u.oid)).toEqual({ availability: 'Available', activity: 'Available' });
+      await pollTeams();
+      expect(await env.status(u)).toEqual(before);
+      expect(events).toEqual([]);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('recognises its own write when the call starts while a poll waits for Graph', async () => {
+    const u = user(11);
+    const before = await env.status(u);
+    expect(before.status).toBe('available');
+    env.emu.ops.setFaults({ latencyMs: 1500, paths: ['/v1.0/communications/getPresencesByUserId'] });
+    try {
+      const polling = pollTeams();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the poll is now waiting for its answer
+      expect((await callState(u, 'busy')).status).toBe(200);
+      await polling;
+    } finally {
+      env.emu.ops.clearFaults();
+    }
+    expect(await env.status(u)).toEqual(before);
+    expect((await callState(u, 'idle')).status).toBe(200);
+  });
+
+  it('still follows a real Teams change that outranks our session during a call', async () => {
+    const u = user(10);
+    expect((await callState(u, 'ringing')).status).toBe(200);
+    env.teams(u, 'DoNotDisturb', 'Presenting');
+    await pollTeams();
+    expect(await env.status(u)).toMatchObject({ status: 'do_not_disturb', source: 'teams' });
+    expect((await callState(u, 'idle')).status).toBe(200);
+    const health = await env.json<{ items: PresenceHealthItem[] }>('/api/v1/presence/health?limit=1000');
+    expect(health.body.items.find((i) => i.extensionId === u.extensionId)).toMatchObject({ callState: null, teamsActivity: 'Presenting' });
+  });
+});

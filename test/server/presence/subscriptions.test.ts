@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT } from '../../../server/store/index.js';
+import { eventually, startTlsProxy } from '../jobs/support.js';
+import { startPresenceEnv, type PresenceEnv, type PresenceUser } from './support.js';
+
+const RETURN_TO = 'http://127.0.0.1:5999/app';
+let env: PresenceEnv;
+let proxy: Awaited<ReturnType<typeof startTlsProxy>>;
+let signedIn: PresenceUser;
+let refreshToken = '';
+
+const user = (i: number): PresenceUser => env.users[i] ?? expect.fail(`no user ${i}`);
+const lastSeq = () => env.emu.ops.requests().at(-1)?.seq ?? 0;
+const presenceRows = () => env.server.store.db.selectFrom('graph_subscription').selectAll().where('resource', '=', 'presence').execute();
+const grantRows = () => env.server.store.db.selectFrom('presence_grant').selectAll().execute();
+const graphSubscriptions = () => env.emu.services.subscriptions.list(env.emu.clientId).filter((s) => s.resource.includes('presences'));
+
+/** The web sign-in of a user, the browser played by fetch (the emulator's authorize page signs the hinted user in). */
+async function webSignIn(upn: string): Promise<{ authorizeUrl: URL; fragment: URLSearchParams }> {
+  const login = await fetch(`${env.server.url}/sso/login?${new URLSearchParams({ returnTo: RETURN_TO, loginHint: upn })}`, { redirect: 'manual' });
+  expect(login.status).toBe(302);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const authorizeUrl = new URL(login.headers.get('location') ?? '');
+  const authorized = await fetch(authorizeUrl, { redirect: 'manual' });
+  expect(authorized.status).toBe(302);
+  const callback = await fetch(authorized.headers.get('location') ?? '', { redirect: 'manual', headers: { cookie } });
+  expect(callback.status).toBe(302);
+  return { authorizeUrl, fragment: new URLSearchParams(new URL(callback.headers.get('location') ?? '').hash.slice(1)) };
+}
+
+beforeAll(async () => {
+  env = await startPresenceEnv({ users: 20, extensions: 3, emulator: { notificationDelayMs: 10 }, publicUrl: async (emu) => (proxy = await startTlsProxy(emu)).url });
+  proxy.forwardTo(env.server.url);
+  env.emu.ops.addRedirectUri(`${proxy.url}/sso/callback`, 'web');
+  env.emu.ops.setDelegatedConsent(['Presence.Read.All']);
+  signedIn = user(0);
+  // Only the signed-in user is followed: any poll of them shows up as a getPresencesByUserId call.
+  expect((await env.json(`/api/v1/extensions/${signedIn.extensionId}/presence-mapping`, { method: 'PUT', body: { enabled: true } })).status).toBe(200);
+  env.teams(signedIn, 'Available', 'Available');
+  expect((await env.json('/api/v1/settings/sso', { method: 'PUT', body: { enabled: true, allowedOrigins: ['http://127.0.0.1:5999'] } })).status).toBe(200);
+  await env.settings({ enabled: true });
+  await env.service.pollTeams(DEFAULT_TENANT);
+}, 60_000);
+afterAll(async () => {
+  await env.stop();
+  await proxy.close();
+});
+
+describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
+  it('asks for Presence.Read.All and offline_access at web sign-in and keeps the Entra refresh token sealed', async () => {
+    const { authorizeUrl, fragment } = await webSignIn(env.emu.state.directory.users.find((u) => u.data.id === signedIn.oid)?.data.userPrincipalName ?? '');
+    expect(authorizeUrl.searchParams.get('scope')?.split(' ')).toEqual(['openid', 'profile', 'email', 'offline_access', 'https://graph.microsoft.com/Presence.Read.All']);
+    refreshToken = fragment.get('refreshToken') ?? '';
+    expect(refreshToken).toMatch(/^ucb_rt_/);
+    const [grant] = await grantRows();
+    expect(grant).toMatchObject({ extension_id: signedIn.extensionId, retry_at: null, last_error: null });
+    // Sealed in the database; opened, it is the refresh token Entra issued to this user.
+    const opened = env.server.store.secrets.open(grant?.refresh_token ?? '', `presence-grant:${DEFAULT_TENANT}:${signedIn.extensionId}`);
+    expect(opened).not.toBe(grant?.refresh_token);
+    expect(env.emu.services.sessions.refreshGrant(opened)).toMatchObject({ userId: signedIn.oid, clientId: env.emu.clientId });
+  });
+
+  it('subscribes the signed-in user with their delegated token, answering the validation handshake', async () => {
+    const report = await env.service.syncSubscriptions(DEFAULT_TENANT);
+    expect(report).toEqual({ created: 1, renewed: 0, failed: 0, active: 1 });
+    const [row] = await presenceRows();
+    const [sub] = graphSubscriptions();
+    expect(sub).toMatchObject({ id: row?.id, changeType: 'updated', notificationUrl: `${proxy.url}/graph/notifications`, lifecycleNotificationUrl: `${proxy.url}/graph/lifecycle` });
+    expect(sub?.resource).toBe(`/communications/presences?$filter=id in ('${signedIn.oid}')`);
+    expect(row).toMatchObject({ extension_id: signedIn.extensionId });
+    expect(row?.client_state).not.toBe(sub?.clientState);
+    // A delegated subscription: created by the user, not by the app alone.
+    expect(sub?.creatorId).toBe(signedIn.oid);
+  });
+
+  it('turns a Teams change into the extension status through the notification, not through polling', async () => {
+    const since = lastSeq();
+    env.teams(signedIn, 'DoNotDisturb', 'Presenting');
+    const status = await eventually(async () => {
+      const s = await env.status(signedIn);
+      return s.status === 'do_not_disturb' && s;
+    });
+    expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'DoNotDisturb', teamsActivity: 'Presenting' });
+    const report = await env.service.pollTeams(DEFAULT_TENANT);
+    expect(report).toMatchObject({ users: 0, subscribed: 1, batches: 0 });
+    expect(env.emu.ops.requests({ path: '/communications/getPresencesByUserId', since })).toEqual([]);
+  });
+
+  it('renews the subscription (with a rotated refresh token) before it expires', async () => {
+    const [before] = await grantRows();
+    const [row] = await presenceRows();
+    await env.server.store.db.updateTable('graph_subscription').set({ expires_at: new Date(Date.now() + 5 * 60_000).toISOString() }).where('id', '=', row?.id ?? '').execute();
+    const since = lastSeq();
+    expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toEqual({ created: 0, renewed: 1, failed: 0, active: 1 });
+    expect(env.emu.ops.requests({ path: `/subscriptions/${row?.id ?? ''}`, method: 'PATCH', since }).map((r) => r.status)).toEqual([200]);
+    const [renewed] = await presenceRows();
+    expect(renewed?.id).toBe(row?.id);
+    expect(Date.parse(renewed?.expires_at ?? '')).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(graphSubscriptions()[0]?.expirationDateTime).toBe(renewed?.expires_at);
+    expect((await grantRows())[0]?.refresh_token).not.toBe(before?.refresh_token);
+  });
+
+  it('falls back to polling when Graph removes the subscription', async () => {
+    const [row] = await presenceRows();
+    await env.emu.services.subscriptions.lifecycle(row?.id ?? '', 'subscriptionRemoved');
+    await eventually(async () => (await presenceRows()).length === 0);
+    env.teams(signedIn, 'Away', 'Away');
+    const since = lastSeq();
+    const report = await env.service.pollTeams(DEFAULT_TENANT);
+    expect(report).toMatchObject({ users: 1, subscribed: 0, batches: 1, changes: 1 });
+    expect(env.emu.ops.requests({ path: '/communications/getPresencesByUserId', since })).toHaveLength(1);
+    expect(await env.status(signedIn)).toMatchObject({ status: 'away', source: 'teams' });
+    // Not retried at once: the user stays on polling until the retry time.
+    expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toEqual({ created: 0, renewed: 0, failed: 0, active: 0 });
+    expect((await grantRows())[0]?.last_error).toMatch(/removed/);
+  });
+
+  it('forgets the grant when the user signs out', async () => {
+    await env.server.store.db.updateTable('presence_grant').set({ retry_at: null }).execute();
+    expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toMatchObject({ created: 1, active: 1 });
+    const logout = await fetch(`${env.server.url}/api/v1/sso/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+    expect(logout.status).toBe(204);
+    expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toEqual({ created: 0, renewed: 0, failed: 0, active: 0 });
+    expect(await grantRows()).toEqual([]);
+    expect(await presenceRows()).toEqual([]);
+    expect(await env.service.pollTeams(DEFAULT_TENANT)).toMatchObject({ users: 1, subscribed: 0 });
+  });
+});
