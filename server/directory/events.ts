@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { publishEvents, type DomainEvent, type EventData } from '../webhooks/index.js';
+import { hasWebhookSubscribers, publishEvents, type DomainEvent, type EventData } from '../webhooks/index.js';
 import type { Database } from '../store/index.js';
 import { toExtensionView } from './extensions.js';
 import { groupViews } from './groups.js';
@@ -46,6 +46,7 @@ async function groupEvents(db: Kysely<Database>, tenantId: string, seen: Map<str
 
 /** Writes the log's events to the webhook outbox; pass the transaction that made the changes. */
 export async function publishChanges(db: Kysely<Database>, tenantId: string, log: ChangeLog): Promise<void> {
+  if (!(await hasWebhookSubscribers(db, tenantId))) return;
   await publishEvents(db, tenantId, [
     ...(await extensionEvents(db, tenantId, log.extensions)),
     ...log.deletedExtensions.map((data): DomainEvent => ({ type: 'extension.deleted', data })),

@@ -89,6 +89,21 @@ export async function publishEvents(db: Kysely<Database>, tenantId: string, even
   return rows.length;
 }
 
+/**
+ * Whether any enabled endpoint of the tenant could receive events: producers that must read rows
+ * back to describe a change (a directory sync of 100,000 users) skip that work when none can.
+ */
+export async function hasWebhookSubscribers(db: Kysely<Database>, tenantId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('webhook_endpoint')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('enabled', '=', 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** One event; see `publishEvents`. */
 export function publishEvent(db: Kysely<Database>, tenantId: string, type: EventType, data: EventData): Promise<number> {
   return publishEvents(db, tenantId, [{ type, data }]);

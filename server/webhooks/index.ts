@@ -11,6 +11,7 @@
  */
 export {
   eventTypes,
+  hasWebhookSubscribers,
   publishEvent,
   publishEvents,
   PING_EVENT,

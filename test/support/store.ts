@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { openStore, type Store } from '../../server/store/index.js';
 import { jobsSchemaName } from '../../server/jobs/index.js';
 
 /** PostgreSQL used by the `postgres` test project (trust auth on loopback, database `test`). */
@@ -46,6 +48,29 @@ export function createTestDatabase(dialect: TestDialect = testDialect()): TestDa
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * For a test file that works on the store directly: opens a store on a fresh database before the
+ * file's tests and drops it after. Read `.store` inside tests (it is set in beforeAll).
+ */
+export function useTestStore(): { readonly store: Store } {
+  let database: TestDatabase | undefined;
+  let store: Store | undefined;
+  beforeAll(async () => {
+    database = createTestDatabase();
+    store = await openStore(database);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+  return {
+    get store() {
+      if (!store) throw new Error('useTestStore: the store opens in beforeAll');
+      return store;
     },
   };
 }

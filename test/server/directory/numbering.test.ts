@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAllocator, NumberBook } from '../../../server/directory/number-book.js';
-import { DEFAULT_TENANT, newId, nowIso, openStore, type Store } from '../../../server/store/index.js';
-import { createTestDatabase, type TestDatabase } from '../../support/store.js';
+import { DEFAULT_TENANT, newId, nowIso } from '../../../server/store/index.js';
+import { useTestStore } from '../../support/store.js';
 
-let database: TestDatabase;
-let store: Store;
-beforeAll(async () => {
-  database = createTestDatabase();
-  store = await openStore(database);
-});
-afterAll(async () => {
-  await store.close();
-  await database.drop();
-});
+const db = useTestStore();
 
 const BLANK = {
   first_name: '', last_name: '', display_name: '', email: '', mobile: '', business_phone: '', job_title: '', department: '', office: '', caller_id: '',
@@ -23,12 +14,12 @@ async function taken(numbers: string[]): Promise<void> {
   const now = nowIso();
   for (let i = 0; i < numbers.length; i += 500) {
     const rows = numbers.slice(i, i + 500).map((number) => ({ ...BLANK, id: newId(), tenant_id: DEFAULT_TENANT, number, created_at: now, updated_at: now }));
-    await store.db.insertInto('extension').values(rows).execute();
+    await db.store.db.insertInto('extension').values(rows).execute();
   }
 }
 
 async function allocate(start: string, end: string | undefined, count: number): Promise<Array<string | undefined>> {
-  const allocator = createAllocator(new NumberBook(store.db, DEFAULT_TENANT), start, end);
+  const allocator = createAllocator(new NumberBook(db.store.db, DEFAULT_TENANT), start, end);
   await allocator.reserve(count);
   return Array.from({ length: count }, () => allocator.next());
 }
@@ -50,7 +41,7 @@ describe('automatic numbering against the database', () => {
   });
 
   it('looks property numbers up on demand and remembers in-run changes', async () => {
-    const book = new NumberBook(store.db, DEFAULT_TENANT);
+    const book = new NumberBook(db.store.db, DEFAULT_TENANT);
     await book.load(['100', '102']);
     expect(book.owner('100')).toBeDefined();
     expect(book.owner('102')).toBeUndefined();

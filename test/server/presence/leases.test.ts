@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPresenceLeases, LEASE_MS } from '../../../server/presence/leases.js';
-import { openStore, type Store } from '../../../server/store/index.js';
-import { createTestDatabase, type TestDatabase } from '../../support/store.js';
+import { useTestStore } from '../../support/store.js';
 
-let database: TestDatabase;
-let store: Store;
-
-beforeAll(async () => {
-  database = createTestDatabase();
-  store = await openStore(database);
-});
-afterAll(async () => {
-  await store.close();
-  await database.drop();
-});
+const db = useTestStore();
 
 describe('presence polling leases (one poller per tenant across instances)', () => {
   it('gives a tenant to one instance, keeps it while renewed, and hands it over when it lapses', async () => {
-    const a = createPresenceLeases(store);
-    const b = createPresenceLeases(store);
+    const a = createPresenceLeases(db.store);
+    const b = createPresenceLeases(db.store);
     const t0 = Date.now();
     expect(await a.holds('t1', t0)).toBe(true);
     expect(await b.holds('t1', t0)).toBe(false);
@@ -37,8 +26,8 @@ describe('presence polling leases (one poller per tenant across instances)', () 
   });
 
   it('releases every lease at shutdown so another instance takes over at once', async () => {
-    const a = createPresenceLeases(store);
-    const b = createPresenceLeases(store);
+    const a = createPresenceLeases(db.store);
+    const b = createPresenceLeases(db.store);
     const now = Date.now();
     expect(await a.holds('t3', now)).toBe(true);
     expect(await b.holds('t3', now)).toBe(false);
