@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createAllocator, NumberBook } from '../../../server/directory/number-book.js';
-import { DEFAULT_TENANT, newId, nowIso } from '../../../server/store/index.js';
+import { DEFAULT_TENANT } from '../../../server/store/index.js';
+import { extensionRow } from '../../support/extension-row.js';
 import { useTestStore } from '../../support/store.js';
 
 const db = useTestStore();
 
-const BLANK = {
-  first_name: '', last_name: '', display_name: '', email: '', mobile: '', business_phone: '', job_title: '', department: '', office: '', caller_id: '',
-  avatar: null, source: 'local', entra_object_id: null, entra_tenant_id: null, user_principal_name: null, locked_fields: '[]', read_only: 0 as const, enabled: 1 as const,
-};
-
 async function taken(numbers: string[]): Promise<void> {
-  const now = nowIso();
   for (let i = 0; i < numbers.length; i += 500) {
-    const rows = numbers.slice(i, i + 500).map((number) => ({ ...BLANK, id: newId(), tenant_id: DEFAULT_TENANT, number, created_at: now, updated_at: now }));
+    const rows = numbers.slice(i, i + 500).map((number) => extensionRow({ number }));
     await db.store.db.insertInto('extension').values(rows).execute();
   }
 }

@@ -1,9 +1,10 @@
 import { connect } from '../../../server/integration/index.js';
 import { presenceServiceFor, type ExtensionStatusView, type PresenceService } from '../../../server/presence/index.js';
-import { DEFAULT_TENANT, newId, nowIso, type ExtensionTable, type Store } from '../../../server/store/index.js';
+import { DEFAULT_TENANT, type Store } from '../../../server/store/index.js';
 import type { ConfigInput } from '../../../server/config.js';
 import type { EmulatorOptions } from '../../emulator/index.js';
 import { startTestEmulator, type TestEmulator } from '../../support/emulator.js';
+import { extensionRow } from '../../support/extension-row.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 export interface PresenceUser {
@@ -38,32 +39,17 @@ export async function connectIntegration(store: Store, emu: { tenantId: string; 
 
 /** Extension rows for Entra users, as directory sync creates them. */
 export async function insertSyncedExtensions(store: Store, entraTenantId: string, users: Array<{ oid: string; mail: string; upn: string; name: string }>, firstNumber = 1000): Promise<PresenceUser[]> {
-  const now = nowIso();
-  const rows: ExtensionTable[] = users.map((u, i) => ({
-    id: newId(),
-    tenant_id: DEFAULT_TENANT,
-    number: String(firstNumber + i),
-    first_name: '',
-    last_name: '',
-    display_name: u.name,
-    email: u.mail,
-    mobile: '',
-    business_phone: '',
-    job_title: '',
-    department: '',
-    office: '',
-    caller_id: '',
-    avatar: null,
-    source: 'entra',
-    entra_object_id: u.oid,
-    entra_tenant_id: entraTenantId,
-    user_principal_name: u.upn,
-    locked_fields: '[]',
-    read_only: 0,
-    enabled: 1,
-    created_at: now,
-    updated_at: now,
-  }));
+  const rows = users.map((u, i) =>
+    extensionRow({
+      number: String(firstNumber + i),
+      display_name: u.name,
+      email: u.mail,
+      source: 'entra',
+      entra_object_id: u.oid,
+      entra_tenant_id: entraTenantId,
+      user_principal_name: u.upn,
+    }),
+  );
   for (let i = 0; i < rows.length; i += 200) await store.db.insertInto('extension').values(rows.slice(i, i + 200)).execute();
   return rows.map((r, i) => ({ extensionId: r.id, oid: r.entra_object_id ?? '', mail: users[i]?.mail ?? '' }));
 }

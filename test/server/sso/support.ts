@@ -2,9 +2,10 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { clientSecretContext } from '../../../server/graph/index.js';
 import { configureSso, type SsoTunables } from '../../../server/sso/index.js';
-import { DEFAULT_TENANT, integrationRepo, newId, nowIso, toFlag, type ExtensionTable } from '../../../server/store/index.js';
+import { DEFAULT_TENANT, integrationRepo, nowIso, type ExtensionTable } from '../../../server/store/index.js';
 import type { ConfigInput } from '../../../server/config.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { extensionRow } from '../../support/extension-row.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 /** An emulated Entra tenant and a ucbridge server connected to it, SSO on. */
@@ -59,32 +60,18 @@ export async function startSsoEnv(options: { tunables?: Partial<SsoTunables>; co
     },
     async addExtension(overrides = {}) {
       const u = env.user(0);
-      const row: ExtensionTable = {
-        id: newId(),
-        tenant_id: DEFAULT_TENANT,
+      const row = extensionRow({
         number: String(1000 + Math.floor(Math.random() * 8999)),
         first_name: 'Test',
         last_name: 'User',
         display_name: u.displayName,
         email: u.mail,
-        mobile: '',
-        business_phone: '',
-        job_title: '',
-        department: '',
-        office: '',
-        caller_id: '',
-        avatar: null,
         source: 'entra',
         entra_object_id: u.oid,
         entra_tenant_id: emu.tenantId,
         user_principal_name: u.upn,
-        locked_fields: '[]',
-        read_only: toFlag(false),
-        enabled: toFlag(true),
-        created_at: now,
-        updated_at: now,
         ...overrides,
-      };
+      });
       await server.store.db.insertInto('extension').values(row).execute();
       return row;
     },
