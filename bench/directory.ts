@@ -28,14 +28,16 @@ async function startEmulatorProcess(users: number): Promise<{ info: EmulatorInfo
   throw new Error('emulator did not start');
 }
 
-/** Peak RSS of this process while `work` runs (sampled every 25 ms). */
-async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; peakRssMb: number }> {
+/** Time, CPU (all of this process's threads: the SQLite thread too) and peak RSS (sampled every 25 ms) while `work` runs. */
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number; peakRssMb: number }> {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     const value = await work();
-    return { value, ms: Math.round(performance.now() - started), peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) };
+    const used = process.cpuUsage(cpu);
+    return { value, ms: Math.round(performance.now() - started), cpuMs: Math.round((used.user + used.system) / 1000), peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) };
   } finally {
     clearInterval(timer);
   }
@@ -93,13 +95,13 @@ async function benchSize(users: number): Promise<BenchResult> {
     const result = {
       users,
       groups: 500,
-      raw: { ms: raw.ms, objects: raw.value, peakRssMb: raw.peakRssMb },
-      full: { ms: full.ms, requests: full.requests, peakRssMb: full.peakRssMb, status: full.value.status, counts: full.value.counts },
+      raw: { ms: raw.ms, cpuMs: raw.cpuMs, objects: raw.value, peakRssMb: raw.peakRssMb },
+      full: { ms: full.ms, cpuMs: full.cpuMs, requests: full.requests, peakRssMb: full.peakRssMb, status: full.value.status, counts: full.value.counts },
       incremental: { ms: incremental.ms, requests: incremental.requests, status: incremental.value.status, counts: incremental.value.counts },
       ratioToRawPaging: Number((full.ms / raw.ms).toFixed(2)),
     };
     process.stdout.write(
-      `${users} users: raw paging ${raw.ms} ms | full sync ${full.ms} ms, ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging} | ` +
+      `${users} users: raw paging ${raw.ms} ms (CPU ${raw.cpuMs} ms) | full sync ${full.ms} ms (CPU ${full.cpuMs} ms), ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging} | ` +
         `incremental (100 changes) ${incremental.ms} ms, ${incremental.requests} requests, ${JSON.stringify(incremental.value.counts)}\n`,
     );
     return result;

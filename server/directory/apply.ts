@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { newId, nowIso, type Database } from '../store/index.js';
+import { insertIgnoringConflicts, newId, nowIso, type Database } from '../store/index.js';
 import { LOCKED_FIELDS } from './entra.js';
 import { touch, type ChangeLog } from './events.js';
 import { readPlanItems, type PlanOp } from './plan-items.js';
@@ -21,7 +21,7 @@ export interface ApplyContext {
 
 const LOCKED = JSON.stringify(LOCKED_FIELDS);
 
-/** Creates, many rows per statement; a row that hits a number taken meanwhile is reported, not fatal. */
+/** Creates, in bulk; a row that hits a number taken meanwhile is reported, not fatal. */
 async function applyCreates(trx: Trx, ctx: ApplyContext, ops: CreateOp[]): Promise<void> {
   const now = nowIso();
   const rows = ops.map((op) => ({
@@ -38,17 +38,7 @@ async function applyCreates(trx: Trx, ctx: ApplyContext, ops: CreateOp[]): Promi
     created_at: now,
     updated_at: now,
   }));
-  const inserted = new Set<string>();
-  // 500 rows × 23 columns stays under both dialects' bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 500) {
-    const result = await trx
-      .insertInto('extension')
-      .values(rows.slice(i, i + 500))
-      .onConflict((oc) => oc.doNothing())
-      .returning('entra_object_id')
-      .execute();
-    for (const r of result) if (r.entra_object_id) inserted.add(r.entra_object_id);
-  }
+  const inserted = await insertIgnoringConflicts(trx, 'extension', rows, 'entra_object_id');
   for (const [i, op] of ops.entries()) {
     const row = rows[i];
     if (inserted.has(op.entraId) && row) {

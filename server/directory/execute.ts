@@ -61,6 +61,17 @@ async function sendWelcomes(deps: ExecuteDeps, ctx: ApplyContext): Promise<Probl
 }
 
 /**
+ * What follows an applied chunk's commit: its sessions end, its welcome emails go out, its
+ * problems are recorded. Returns the extensions it created or updated.
+ */
+export async function settleChunk(deps: ExecuteDeps, runId: string, ctx: ApplyContext): Promise<string[]> {
+  await notifyExtensionsEnded(deps.store, ctx.tenantId, ctx.changes.revoke);
+  const problems = [...ctx.problems, ...(await sendWelcomes(deps, ctx))];
+  if (problems.length > 0) await addProblems(deps.store.db, ctx.tenantId, runId, problems);
+  return [...ctx.changes.extensions.keys()];
+}
+
+/**
  * The apply phase (returns the extensions it created or updated): plan items in order, one transaction per chunk that also records how far it
  * got — so a run killed at any point resumes exactly after the last committed chunk. Delta links
  * are saved only with the last step, so an unfinished run is re-read from the old ones.
@@ -85,10 +96,7 @@ export async function applyPlan(deps: ExecuteDeps, tenantId: string, runId: stri
       progress.applied = last.seq;
       await saveRun(trx, runId, { progress, counts });
     });
-    await notifyExtensionsEnded(deps.store, tenantId, ctx.changes.revoke);
-    changed.push(...ctx.changes.extensions.keys());
-    const problems = [...ctx.problems, ...(await sendWelcomes(deps, ctx))];
-    if (problems.length > 0) await addProblems(db, tenantId, runId, problems);
+    changed.push(...(await settleChunk(deps, runId, ctx)));
     await options.hooks?.afterChunk?.(progress.applied);
     if (options.shouldStop()) throw new StopRequested();
   }

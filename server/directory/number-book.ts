@@ -4,7 +4,7 @@ import type { Database } from '../store/index.js';
 type Db = Kysely<Database>;
 
 /** Candidate numbers fetched per window once a free one is found. */
-const WINDOW = 1000n;
+const WINDOW = 10_000n;
 
 /**
  * Which extension numbers are taken, looked up through the (tenant_id, number) index as a run

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/index.js';
+import { insertIgnoringConflicts, type Database } from '../store/index.js';
 import { memberKind, type EntraGroup } from './entra.js';
-import type { PlanWriter } from './plan-items.js';
+import type { PlanSink } from './plan-items.js';
 import type { Problem } from './runs.js';
 import type { GroupSyncSettings } from './settings.js';
 
@@ -41,9 +41,7 @@ export async function mirrorGroupPage(db: Db, tenantId: string, groups: EntraGro
       const members = group['members@delta'] ?? [];
       const added = members.filter((m) => !m['@removed']).map((m) => ({ tenant_id: tenantId, group_id: group.id, member_id: m.id, member_kind: memberKind(m) }));
       const removed = members.filter((m) => m['@removed']).map((m) => m.id);
-      for (let i = 0; i < added.length; i += 500) {
-        await trx.insertInto('entra_membership').values(added.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
-      }
+      await insertIgnoringConflicts(trx, 'entra_membership', added, 'member_id');
       for (let i = 0; i < removed.length; i += 500) {
         await trx
           .deleteFrom('entra_membership')
@@ -88,7 +86,7 @@ export async function transitiveUserIds(db: Db, tenantId: string, groupIds: stri
  * `maxGroups` (already synced ones keep their place), the rest skipped; synced groups that left
  * Entra are deleted, those that left the scope deleted or released.
  */
-export async function planGroups(db: Db, tenantId: string, settings: GroupSyncSettings, writer: PlanWriter): Promise<Problem[]> {
+export async function planGroups(db: Db, tenantId: string, settings: GroupSyncSettings, sink: PlanSink): Promise<Problem[]> {
   const [mirror, synced] = await Promise.all([
     db.selectFrom('entra_group').selectAll().where('tenant_id', '=', tenantId).execute(),
     db
@@ -122,15 +120,15 @@ export async function planGroups(db: Db, tenantId: string, settings: GroupSyncSe
   const wantedIds = new Set(wanted.map((g) => g.id));
   for (const group of wanted) {
     const existing = syncedByEntra.get(group.id);
-    if (!existing) writer.add({ op: 'group-create', entraId: group.id, name: group.display_name });
-    else if (existing.name !== group.display_name) writer.add({ op: 'group-update', groupId: existing.id, name: group.display_name });
+    if (!existing) sink.add({ op: 'group-create', entraId: group.id, name: group.display_name });
+    else if (existing.name !== group.display_name) sink.add({ op: 'group-update', groupId: existing.id, name: group.display_name });
   }
   const inMirror = new Set(mirror.map((g) => g.id));
   for (const group of synced) {
     const entraId = group.entra_object_id ?? '';
     if (wantedIds.has(entraId)) continue;
     const release = inMirror.has(entraId) && settings.outOfScope === 'release';
-    writer.add(release ? { op: 'group-release', groupId: group.id } : { op: 'group-delete', groupId: group.id });
+    sink.add(release ? { op: 'group-release', groupId: group.id } : { op: 'group-delete', groupId: group.id });
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/index.js';
 import type { SyncedFields } from './entra.js';
+import { addProblems, saveRun, type Problem, type Progress } from './runs.js';
 
 /** One step of a plan; applying it twice changes nothing. */
 export type PlanOp =
@@ -14,32 +15,55 @@ export type PlanOp =
   | { op: 'group-delete'; groupId: string }
   | { op: 'group-release'; groupId: string };
 
+/**
+ * Where the planner's ops go, page by page: the run's persisted plan (PlanWriter), or straight
+ * into the directory when nothing can need holding (DirectApplier, direct-apply.ts).
+ */
+export interface PlanSink {
+  /** Ops planned so far, and how many of them delete an extension. */
+  readonly total: number;
+  readonly deletes: number;
+  /** True when the ops are applied instead of persisted. */
+  readonly appliesDirectly: boolean;
+  add(op: PlanOp): void;
+  /**
+   * Records a planned page: its ops, its problems and the run's progress (whose `planned` and
+   * `applied` the sink keeps). `last`: the run's last page; everything is written when it resolves.
+   */
+  record(progress: Progress, problems: Problem[], last: boolean): Promise<void>;
+  /** Resolves once no write of the sink is under way (a failed run must not write after it ended). */
+  idle(): Promise<void>;
+}
+
 /** Appends plan items to the run's persisted plan, many rows per statement. */
-export class PlanWriter {
+export class PlanWriter implements PlanSink {
   private buffer: PlanOp[] = [];
   total = 0;
   deletes = 0;
+  readonly appliesDirectly = false;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly tenantId: string,
     private readonly runId: string,
-    startAt = 0,
-  ) {
-    this.total = startAt;
-  }
+  ) {}
 
   add(op: PlanOp): void {
     this.buffer.push(op);
     if (op.op === 'delete') this.deletes++;
   }
 
-  get pending(): number {
-    return this.buffer.length;
+  /** One transaction per page: its plan items, problems and progress. */
+  async record(progress: Progress, problems: Problem[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.flush(trx);
+      progress.planned = this.total;
+      if (problems.length > 0) await addProblems(trx, this.tenantId, this.runId, problems);
+      await saveRun(trx, this.runId, { progress });
+    });
   }
 
-  /** Writes the buffered items (through `db`: the caller's transaction, so a page commits once). */
-  async flush(db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+  private async flush(trx: Transaction<Database>): Promise<void> {
     const ops = this.buffer;
     this.buffer = [];
     for (let i = 0; i < ops.length; i += 500) {
@@ -50,8 +74,12 @@ export class PlanWriter {
         op: op.op,
         payload: JSON.stringify(op),
       }));
-      await db.insertInto('sync_plan_item').values(rows).execute();
+      await trx.insertInto('sync_plan_item').values(rows).execute();
     }
+  }
+
+  idle(): Promise<void> {
+    return Promise.resolve();
   }
 }
 

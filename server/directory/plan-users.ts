@@ -3,7 +3,7 @@ import type { Database } from '../store/index.js';
 import { syncedFields, SYNCED_COLUMNS, type EntraUser, type SyncedFields } from './entra.js';
 import { createAllocator, NumberBook } from './number-book.js';
 import { numberFromProperty } from './numbering.js';
-import type { PlanWriter } from './plan-items.js';
+import type { PlanSink } from './plan-items.js';
 import type { Problem } from './runs.js';
 import type { UserSyncSettings } from './settings.js';
 
@@ -21,9 +21,11 @@ export interface UserPlannerOptions {
   db: Kysely<Database>;
   tenantId: string;
   settings: UserSyncSettings;
-  writer: PlanWriter;
+  sink: PlanSink;
   /** Scope test for a (not removed) user; group-scoped runs pass a membership lookup. */
   inScope: (user: EntraUser) => boolean;
+  /** False when no extension was linked to Entra before this run: pages need no lookup. */
+  linkedBefore: boolean;
 }
 
 const name = (u: EntraUser) => u.displayName ?? u.userPrincipalName ?? u.id;
@@ -60,7 +62,7 @@ function changedColumns(existing: Existing, fields: SyncedFields): Partial<Synce
 }
 
 export async function createUserPlanner(options: UserPlannerOptions): Promise<UserPlanner> {
-  const { db, tenantId, settings, writer } = options;
+  const { db, tenantId, settings, sink } = options;
   const [localEmails, synced] = await Promise.all([loadLocalEmails(db, tenantId), countSynced(db, tenantId)]);
   const numbers = new NumberBook(db, tenantId);
   let capacityLeft = settings.maxExtensions - synced;
@@ -72,9 +74,9 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
 
   /** Planning a removal of an existing extension, by the switch that applies. */
   const remove = (existing: Existing, entraId: string, mode: 'delete' | 'release' | 'disable') => {
-    if (mode === 'delete') writer.add({ op: 'delete', extensionId: existing.id, entraId, name: existing.display_name });
-    else if (mode === 'release') writer.add({ op: 'release', extensionId: existing.id });
-    else if (existing.enabled !== 0) writer.add({ op: 'update', extensionId: existing.id, entraId, changes: { enabled: 0 } });
+    if (mode === 'delete') sink.add({ op: 'delete', extensionId: existing.id, entraId, name: existing.display_name });
+    else if (mode === 'release') sink.add({ op: 'release', extensionId: existing.id });
+    else if (existing.enabled !== 0) sink.add({ op: 'update', extensionId: existing.id, entraId, changes: { enabled: 0 } });
   };
 
   function numberFor(user: EntraUser, current: string | undefined): { number?: string; problem?: Problem } {
@@ -120,12 +122,12 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
           changes.number = number;
         }
       }
-      if (Object.keys(changes).length > 0) writer.add({ op: 'update', extensionId: existing.id, entraId: user.id, changes });
+      if (Object.keys(changes).length > 0) sink.add({ op: 'update', extensionId: existing.id, entraId: user.id, changes });
       return;
     }
     const earlier = planned.get(user.id);
-    if (earlier && 'extensionId' in earlier) return writer.add({ op: 'link', extensionId: earlier.extensionId, entraId: user.id, fields });
-    if (earlier) return writer.add({ op: 'create', entraId: user.id, number: earlier.number, fields, welcome: false });
+    if (earlier && 'extensionId' in earlier) return sink.add({ op: 'link', extensionId: earlier.extensionId, entraId: user.id, fields });
+    if (earlier) return sink.add({ op: 'create', entraId: user.id, number: earlier.number, fields, welcome: false });
     const local = localEmails.get(fields.email);
     if (local && fields.email) {
       if (settings.sameEmail === 'skip') {
@@ -134,7 +136,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
       }
       localEmails.delete(fields.email);
       planned.set(user.id, { extensionId: local.id });
-      writer.add({ op: 'link', extensionId: local.id, entraId: user.id, fields });
+      sink.add({ op: 'link', extensionId: local.id, entraId: user.id, fields });
       return;
     }
     if (capacityLeft <= 0) {
@@ -149,7 +151,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
     numbers.take(number, `planned:${user.id}`);
     planned.set(user.id, { number });
     capacityLeft--;
-    writer.add({ op: 'create', entraId: user.id, number, fields, welcome: settings.welcomeEmail });
+    sink.add({ op: 'create', entraId: user.id, number, fields, welcome: settings.welcomeEmail });
   }
 
   /** Before a page is planned: the numbers it may need (sync planning below does no I/O). */
@@ -168,7 +170,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
       const problems: Problem[] = [];
       const ids = users.map((u) => u.id);
       const rows =
-        ids.length === 0
+        ids.length === 0 || !options.linkedBefore
           ? []
           : await db
               .selectFrom('extension')

@@ -4,9 +4,9 @@ import type { DeltaPage, GraphClient, PageOptions } from '../graph/index.js';
 import type { Database } from '../store/index.js';
 import { entraGroup, entraUser, GROUP_SELECT, USER_SELECT, type EntraUser } from './entra.js';
 import { clearGroupMirror, mirrorGroupPage, planGroups, transitiveUserIds } from './plan-groups.js';
-import { PlanWriter } from './plan-items.js';
+import type { PlanSink } from './plan-items.js';
 import { createUserPlanner, syncedNotSeen, type UserPlanner } from './plan-users.js';
-import { addProblems, saveRun, type PlanState, type Progress, type Problem } from './runs.js';
+import { type PlanState, type Progress, type Problem } from './runs.js';
 import type { GroupSyncSettings, UserSyncSettings } from './settings.js';
 
 export const USERS_DELTA = 'directory:users';
@@ -25,6 +25,8 @@ export interface PlanInput {
   shouldStop: () => boolean;
   /** Objects per Graph page (999, Graph's maximum, unless a test wants many pages). */
   pageSize?: number | undefined;
+  /** The persisted plan, or a DirectApplier (direct-apply.ts) for a directory's first population. */
+  sink: PlanSink;
 }
 
 export class StopRequested extends Error {}
@@ -91,26 +93,26 @@ async function syncGroupMirror(input: PlanInput): Promise<{ deltaLink: string | 
 
 interface Tracker {
   progress: Progress;
-  writer: PlanWriter;
+  sink: PlanSink;
   skipped: number;
-  record(items: number, problems: Problem[]): Promise<void>;
+  /** `last`: the run's final record. */
+  record(items: number, problems: Problem[], last?: boolean): Promise<void>;
 }
 
-function tracker(input: PlanInput, writer: PlanWriter): Tracker {
+/** Hands each planned page to the sink with its problems; a stop request is honoured between pages. */
+function tracker(input: PlanInput): Tracker {
+  const sink = input.sink;
   const t: Tracker = {
     progress: { seen: 0, planned: 0, applied: 0 },
-    writer,
+    sink,
     skipped: 0,
-    async record(items, problems) {
+    async record(items, problems, last = false) {
       t.progress.seen += items;
       t.skipped += problems.length;
-      await input.db.transaction().execute(async (trx) => {
-        await writer.flush(trx);
-        t.progress.planned = writer.total;
-        if (problems.length > 0) await addProblems(trx, input.tenantId, input.runId, problems);
-        await saveRun(trx, input.runId, { progress: t.progress });
-      });
-      if (input.shouldStop()) throw new StopRequested();
+      const stop = input.shouldStop();
+      // Stopping: what is planned is written first (whole pages), so the run stops consistent.
+      await sink.record(t.progress, problems, last || stop);
+      if (stop) throw new StopRequested();
     },
   };
   return t;
@@ -131,7 +133,7 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
   const scope = settings.scope;
   const inScope = (u: EntraUser) =>
     scope.kind === 'userType' ? scope.userTypes.includes(u.userType === 'Guest' ? 'Guest' : 'Member') : scopeUsers ? scopeUsers.has(u.id) : true;
-  const planner: UserPlanner = await createUserPlanner({ db: input.db, tenantId: input.tenantId, settings, writer: t.writer, inScope });
+  const planner: UserPlanner = await createUserPlanner({ db: input.db, tenantId: input.tenantId, settings, sink: t.sink, inScope, linkedBefore: !t.sink.appliesDirectly });
 
   if (scope.kind === 'filter') {
     // Arbitrary OData cannot be evaluated locally: a filtered listing every run (advanced-query headers included).
@@ -153,7 +155,8 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
     }
     return link;
   });
-  if (round.mode === 'full') await sweep(input, t, planner, settings.deleteWhen.deleted ? 'delete' : 'disable');
+  // A first population has no synced extension from before this run that could be missing.
+  if (round.mode === 'full' && !t.sink.appliesDirectly) await sweep(input, t, planner, settings.deleteWhen.deleted ? 'delete' : 'disable');
   else if (scopeUsers) await reconcileGroupScope(input, t, planner, scopeUsers);
   return deltaLink ? { deltaLink, mode: round.mode } : { mode: round.mode };
 }
@@ -163,9 +166,9 @@ async function sweep(input: PlanInput, t: Tracker, planner: UserPlanner, mode: '
   for await (const rows of syncedNotSeen(input.db, input.tenantId, planner.seen)) {
     for (const row of rows) {
       const entraId = row.entra_object_id ?? '';
-      if (mode === 'delete') t.writer.add({ op: 'delete', extensionId: row.id, entraId, name: row.display_name });
-      else if (mode === 'release') t.writer.add({ op: 'release', extensionId: row.id });
-      else if (row.enabled !== 0) t.writer.add({ op: 'update', extensionId: row.id, entraId, changes: { enabled: 0 } });
+      if (mode === 'delete') t.sink.add({ op: 'delete', extensionId: row.id, entraId, name: row.display_name });
+      else if (mode === 'release') t.sink.add({ op: 'release', extensionId: row.id });
+      else if (row.enabled !== 0) t.sink.add({ op: 'update', extensionId: row.id, entraId, changes: { enabled: 0 } });
     }
     await t.record(0, []);
   }
@@ -179,8 +182,8 @@ async function reconcileGroupScope(input: PlanInput, t: Tracker, planner: UserPl
       const entraId = row.entra_object_id ?? '';
       synced.add(entraId);
       if (scopeUsers.has(entraId)) continue;
-      if (input.users.outOfScope === 'delete') t.writer.add({ op: 'delete', extensionId: row.id, entraId, name: row.display_name });
-      else t.writer.add({ op: 'release', extensionId: row.id });
+      if (input.users.outOfScope === 'delete') t.sink.add({ op: 'delete', extensionId: row.id, entraId, name: row.display_name });
+      else t.sink.add({ op: 'release', extensionId: row.id });
     }
   }
   await t.record(0, []);
@@ -191,28 +194,40 @@ async function reconcileGroupScope(input: PlanInput, t: Tracker, planner: UserPl
   }
 }
 
-/** The plan phase: mirrors groups, plans users and groups into the run's persisted plan. */
+/**
+ * The plan phase: mirrors groups while it plans users (user scopes other than groups do not need
+ * the mirror; the two streams overlap), then plans groups, into the sink.
+ */
 export async function buildPlan(input: PlanInput): Promise<{ plan: PlanState; progress: Progress; skipped: number }> {
-  const writer = new PlanWriter(input.db, input.tenantId, input.runId);
-  const t = tracker(input, writer);
+  const sink = input.sink;
+  const t = tracker(input);
   const deltaLinks: Record<string, string> = {};
   const scope = input.users.scope;
   const needGroups = input.groups.enabled || (input.users.enabled && scope.kind === 'groups');
-  let memberships: string[] | null = [];
-  if (needGroups) {
-    const mirror = await syncGroupMirror(input);
-    if (mirror.deltaLink) deltaLinks[GROUPS_DELTA] = mirror.deltaLink;
-    memberships = mirror.touched;
-  }
+  const mirroring = needGroups ? syncGroupMirror(input) : undefined;
+  // Awaited below; if planning users fails first, its failure must not go unhandled.
+  mirroring?.catch(() => undefined);
   let mode: 'full' | 'delta' = 'full';
-  if (input.users.enabled) {
-    const scopeUsers = scope.kind === 'groups' ? await transitiveUserIds(input.db, input.tenantId, scope.groupIds) : undefined;
-    const users = await planUsers(input, t, scopeUsers);
-    mode = users.mode;
-    if (mode === 'full') memberships = null;
-    if (users.deltaLink) deltaLinks[USERS_DELTA] = users.deltaLink;
+  let usersDeltaLink: string | undefined;
+  // A full users round, or a first population (its ops are not kept for a narrower refresh): every membership.
+  let memberships: string[] | null;
+  try {
+    if (input.users.enabled) {
+      const scopeUsers = scope.kind === 'groups' ? (await mirroring, await transitiveUserIds(input.db, input.tenantId, scope.groupIds)) : undefined;
+      const users = await planUsers(input, t, scopeUsers);
+      mode = users.mode;
+      usersDeltaLink = users.deltaLink;
+    }
+    const mirror = await mirroring;
+    if (mirror?.deltaLink) deltaLinks[GROUPS_DELTA] = mirror.deltaLink;
+    if (usersDeltaLink) deltaLinks[USERS_DELTA] = usersDeltaLink;
+    if (input.groups.enabled) await t.record(0, await planGroups(input.db, input.tenantId, input.groups, sink));
+    await t.record(0, [], true);
+    memberships = (input.users.enabled && mode === 'full') || sink.appliesDirectly ? null : (mirror?.touched ?? []);
+  } catch (error) {
+    await Promise.all([mirroring?.catch(() => undefined), sink.idle()]);
+    throw error;
   }
-  if (input.groups.enabled) await t.record(0, await planGroups(input.db, input.tenantId, input.groups, writer));
-  const plan: PlanState = { phase: 'planned', mode, entraTenantId: input.graph.tenantId, total: writer.total, deletes: writer.deletes, guardLimit: null, confirmed: false, memberships, deltaLinks };
+  const plan: PlanState = { phase: 'planned', mode, entraTenantId: input.graph.tenantId, total: sink.total, deletes: sink.deletes, guardLimit: null, confirmed: false, memberships, deltaLinks, direct: sink.appliesDirectly };
   return { plan, progress: t.progress, skipped: t.skipped };
 }

@@ -5,7 +5,10 @@ import { graphForTenant, type GraphClient } from '../graph/index.js';
 import type { Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
+import { DirectApplier } from './direct-apply.js';
 import { buildPlan, StopRequested } from './plan.js';
+import { PlanWriter, type PlanSink } from './plan-items.js';
+import { countSynced } from './plan-users.js';
 import { activeRun, addProblems, busyError, createRun, getRun, readRunRow, saveRun, type RunTrigger, type RunView } from './runs.js';
 import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
 
@@ -85,9 +88,10 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
 
 /**
  * Finishes runs a dead process (or a failed apply) left behind: an interrupted apply resumes from
- * its last committed chunk; an interrupted plan is dropped (the next plan starts over).
+ * its last committed chunk; an interrupted plan is dropped (the next plan starts over). Returns
+ * whether one of them was a first population, which only a new run completes.
  */
-export async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number, shouldStop = () => false): Promise<void> {
+export async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number, shouldStop = () => false): Promise<boolean> {
   const staleBefore = new Date(Date.now() - staleMs).toISOString();
   const rows = await deps.store.db
     .selectFrom('sync_run')
@@ -97,11 +101,16 @@ export async function recoverInterrupted(deps: SyncDeps, tenantId: string, stale
     .where('plan', 'not like', '%"phase":"done"%')
     .orderBy('created_at')
     .execute();
+  let unfinishedPopulation = false;
   for (const { id } of rows) {
     if (runningIn(deps.store).has(id)) continue;
     const run = await readRunRow(deps.store.db, tenantId, id);
     if (run.planState.phase !== 'applying') {
-      await saveRun(deps.store.db, id, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: run.error ?? 'Interrupted before its plan was applied; the next run plans again.', finished: true });
+      unfinishedPopulation ||= run.planState.direct;
+      const error = run.planState.direct
+        ? `Interrupted after ${run.progress.applied} changes were applied; the next run makes the rest.`
+        : 'Interrupted before its plan was applied; the next run plans again.';
+      await saveRun(deps.store.db, id, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: run.error ?? error, finished: true });
       continue;
     }
     try {
@@ -111,12 +120,22 @@ export async function recoverInterrupted(deps: SyncDeps, tenantId: string, stale
       await saveRun(deps.store.db, id, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: `Resuming failed: ${(error as Error).message}`, finished: true });
     }
   }
+  return unfinishedPopulation;
+}
+
+/** The persisted plan, or direct application when the directory has no synced extension yet (nothing to guard). */
+async function planSink(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient, options: StartOptions): Promise<PlanSink> {
+  if ((await countSynced(deps.store.db, tenantId)) > 0) return new PlanWriter(deps.store.db, tenantId, runId);
+  const run = await readRunRow(deps.store.db, tenantId, runId);
+  await saveRun(deps.store.db, runId, { plan: { ...run.planState, direct: true } });
+  return new DirectApplier({ deps, tenantId, runId, entraTenantId: graph.tenantId, counts: run.counts, hooks: options.hooks });
 }
 
 async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient, options: StartOptions, shouldStop: () => boolean) {
   await recoverInterrupted(deps, tenantId, STALE_MS, shouldStop);
   const [users, groups] = await Promise.all([readSettings(deps.store, tenantId, USER_SYNC), readSettings(deps.store, tenantId, GROUP_SYNC)]);
-  const built = await buildPlan({ db: deps.store.db, graph, tenantId, runId, users, groups, full: options.full === true, shouldStop, pageSize: options.pageSize });
+  const sink = await planSink(deps, tenantId, runId, graph, options);
+  const built = await buildPlan({ db: deps.store.db, graph, tenantId, runId, users, groups, full: options.full === true, shouldStop, pageSize: options.pageSize, sink });
   const run = await readRunRow(deps.store.db, tenantId, runId);
   const counts = { ...run.counts, skipped: built.skipped };
   const limit = await guardLimit(deps.store.db, tenantId, built.plan, users.deletionGuard);
@@ -127,7 +146,8 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
   await saveRun(deps.store.db, runId, { plan: built.plan, progress: built.progress, counts });
   const changed = await applyPlan(deps, tenantId, runId, { hooks: options.hooks, chunkSize: options.chunkSize, shouldStop });
   if (users.photoAsAvatar) {
-    const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' ? undefined : changed);
+    const updated = sink instanceof DirectApplier ? [...sink.changed, ...changed] : changed;
+    const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' ? undefined : updated);
     if (problems.length > 0) await addProblems(deps.store.db, tenantId, runId, problems);
   }
 }
@@ -198,11 +218,17 @@ export async function stopRuns(store: Store): Promise<void> {
   await Promise.all(all.map((e) => e.promise));
 }
 
-/** At start: resumes what a dead process left (SQLite: one process owns the file, so any running run is dead). */
+/**
+ * At start: resumes what a dead process left (SQLite: one process owns the file, so any running
+ * run is dead), and starts a run to complete an interrupted first population.
+ */
 export function recoverOnStart(deps: SyncDeps, tenantIds: string[]): void {
   const staleMs = deps.store.dialect === 'sqlite' ? 0 : STALE_MS;
   for (const tenantId of tenantIds) {
     const key = `recovery:${tenantId}`;
-    launch(deps, tenantId, key, (shouldStop) => recoverInterrupted(deps, tenantId, staleMs, shouldStop));
+    launch(deps, tenantId, key, async (shouldStop) => {
+      if (!(await recoverInterrupted(deps, tenantId, staleMs, shouldStop))) return;
+      await startSync(deps, tenantId, { trigger: 'initial' }).catch((error: unknown) => deps.log?.error({ err: error }, 'the run completing an interrupted first sync was not started'));
+    });
   }
 }

@@ -32,6 +32,8 @@ export const planState = z.object({
   memberships: z.array(z.string()).nullable().default(null),
   /** Saved to delta_state only when the plan is fully applied. */
   deltaLinks: z.record(z.string(), z.string()).default({}),
+  /** A first population, applied page by page while planning (direct-apply.ts). */
+  direct: z.boolean().default(false),
 });
 export type PlanState = z.infer<typeof planState>;
 

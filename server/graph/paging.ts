@@ -25,10 +25,13 @@ function pageSchema<T>(item: z.ZodType<T>) {
 }
 type RawPage<T> = z.infer<ReturnType<typeof pageSchema<T>>>;
 
+/** Pages read ahead of the caller: enough to parse the next apply batch (directory sync) while the caller writes one. */
+const PAGES_AHEAD = 12;
+
 /**
- * Follows `@odata.nextLink` and yields one page at a time. The next page is fetched while the
- * caller works on the current one (one page ahead, never more), so a full directory streams through
- * at the speed of the slower side without being held in memory.
+ * Follows `@odata.nextLink` and yields one page at a time. Up to PAGES_AHEAD pages are fetched
+ * and parsed while the caller works on the current one, so a full directory streams through at
+ * the speed of the slower side without being held in memory.
  */
 async function* follow<T>(requester: Requester, first: string, options: PageOptions<T>): AsyncGenerator<RawPage<T>> {
   const schema = pageSchema(options.item);
@@ -40,14 +43,35 @@ async function* follow<T>(requester: Requester, first: string, options: PageOpti
       ...(initial && options.select ? { select: options.select } : {}),
       ...(initial && options.query ? { query: options.query } : {}),
     });
-  let next: Promise<RawPage<T>> | undefined = fetchPage(first, true);
-  while (next) {
-    const page: RawPage<T> = await next;
-    const link = page['@odata.nextLink'];
-    next = link ? fetchPage(link, false) : undefined;
-    // A consumer that stops early must not leave an unhandled rejection behind.
-    next?.catch(() => undefined);
-    yield page;
+  const ahead: Array<Promise<RawPage<T>>> = [];
+  /** A next link not fetched yet because enough pages are waiting. */
+  let held: string | undefined;
+  let closed = false;
+  const fetchNext = (url: string, initial: boolean) => {
+    const page = fetchPage(url, initial);
+    ahead.push(page);
+    // Runs before the caller sees the page (registered first); a failure reaches the caller through `ahead`.
+    void page.then((p) => {
+      const link = p['@odata.nextLink'];
+      if (!link || closed) return;
+      if (ahead.length < PAGES_AHEAD) fetchNext(link, false);
+      else held = link;
+    }, () => undefined);
+  };
+  fetchNext(first, true);
+  try {
+    for (let next = ahead.shift(); next; next = ahead.shift()) {
+      const page = await next;
+      if (held !== undefined) {
+        const link = held;
+        held = undefined;
+        fetchNext(link, false);
+      }
+      yield page;
+    }
+  } finally {
+    // A caller that stops early starts no further requests.
+    closed = true;
   }
 }
 

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../errors.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { workerSqliteDialect } from './sqlite-driver.js';
 import { createSecretBox, loadSecretKeys, type SecretBox } from './secret-box.js';
 
 export interface StoreOptions {
@@ -27,13 +27,7 @@ export interface Store {
 
 function sqliteDb(dataDir: string): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const database = new SqliteDatabase(join(dataDir, 'ucbridge.db'));
-  // WAL lets the CLI read while the server writes; the busy timeout rides out short write locks.
-  database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  database.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: workerSqliteDialect(join(dataDir, 'ucbridge.db')) });
 }
 
 function postgresDb(url: string, schema: string): Kysely<Database> {

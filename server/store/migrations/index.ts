@@ -9,6 +9,7 @@ import { contactSync } from './007-contacts.js';
 import { presenceGrants } from './008-presence-grants.js';
 import { extensionAvatar } from './009-extension-avatar.js';
 import { presenceLeases } from './010-presence-leases.js';
+import { syncIndexes } from './011-sync-indexes.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect } from './types.js';
@@ -28,6 +29,7 @@ const all: Array<[string, DialectMigration]> = [
   ['008-presence-grants', presenceGrants],
   ['009-extension-avatar', extensionAvatar],
   ['010-presence-leases', presenceLeases],
+  ['011-sync-indexes', syncIndexes],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -67,37 +67,68 @@ describe('faults', () => {
 });
 
 describe('interrupted runs', () => {
-  it('a run killed mid-apply leaves a consistent directory; the restarted server finishes it', async () => {
+  /** What a killed process leaves behind: the run still "running", its heartbeat going stale. */
+  const leaveAsKilled = (runId: string) =>
+    world!.server.store.db.updateTable('sync_run').set({ status: 'running', error: null, heartbeat_at: '2000-01-01T00:00:00.000Z', finished_at: null }).where('id', '=', runId).execute();
+
+  /** Starts a run ourselves, with a hook that "kills" it once `after` changes are committed. */
+  const startKilledRun = async (after: number, options: { chunkSize?: number; pageSize?: number }) => {
+    const ctx = { store: world!.server.store, config: world!.server.ctx.config };
+    const killAt = (applied: number) => {
+      if (applied >= after) throw new Error('process killed');
+    };
+    const runId = await startSync(ctx, DEFAULT_TENANT, { trigger: 'manual', ...options, hooks: { afterChunk: killAt } });
+    await waitForRun(world!.server.store, runId);
+    return runId;
+  };
+
+  it('a first sync killed midway leaves whole pages; the restarted server starts a run that completes it', async () => {
     world = await startWorld({ emulator: { users: 60, seed: 9 } });
     await world.connect();
-    // Settings saved while disconnected from runs: start the run ourselves with a hook that "kills" it.
+    // Settings saved while disconnected from runs, so that our own run is the first one.
     await world.server.admin('/api/v1/integration/disable', { method: 'POST', body: { deleteExtensions: false, deleteGroups: false } });
     await saveSettings(world, 'user-sync', SETTINGS);
     await world.server.admin('/api/v1/integration/enable', { method: 'POST' });
-    const ctx = { store: world.server.store, config: world.server.ctx.config };
-    const runId = await startSync(ctx, DEFAULT_TENANT, {
-      trigger: 'manual',
-      chunkSize: 7,
-      hooks: {
-        afterChunk: (applied) => {
-          if (applied >= 21) throw new Error('process killed');
-        },
-      },
-    });
-    await waitForRun(world.server.store, runId);
+    const runId = await startKilledRun(20, { pageSize: 10 });
+    const killed = (await world.json<RunView>(`/api/v1/sync-runs/${runId}`)).body;
     const partial = await world.extensions();
-    expect(partial.length).toBe(21);
-    // What a killed process leaves behind: the run still "running", its heartbeat going stale.
-    await world.server.store.db.updateTable('sync_run').set({ status: 'running', heartbeat_at: '2000-01-01T00:00:00.000Z', finished_at: null }).where('id', '=', runId).execute();
+    // Applied page by page: what the run recorded is exactly what is there.
+    expect(partial.length).toBeGreaterThanOrEqual(20);
+    expect(partial.length).toBe(killed.progress.applied);
+    expect(killed.counts.created).toBe(partial.length);
+    await leaveAsKilled(runId);
 
     await world.restart();
-    const run = await expect.poll(async () => (await world!.json<RunView>(`/api/v1/sync-runs/${runId}`)).body.status, { timeout: 10_000 }).toBe('succeeded').then(() => world!.json<RunView>(`/api/v1/sync-runs/${runId}`));
     const expected = world.emu.state.directory.users.filter((u) => u.deletedAt === null && u.data.accountEnabled).length;
-    expect(run.body.counts.created).toBe(expected);
-    expect(run.body.progress.applied).toBe(run.body.progress.planned);
+    const finished = await expect
+      .poll(async () => (await world!.json<{ items: RunView[] }>('/api/v1/sync-runs')).body.items, { timeout: 10_000 })
+      .toSatisfy((runs: RunView[]) => runs.some((r) => r.id !== runId && r.status === 'succeeded'))
+      .then(() => world!.json<{ items: RunView[] }>('/api/v1/sync-runs'));
+    const [completing, interrupted] = finished.body.items;
+    expect(interrupted).toMatchObject({ id: runId, status: 'failed', error: expect.stringContaining('Interrupted after') as unknown });
+    expect(completing).toMatchObject({ trigger: 'initial', status: 'succeeded', counts: { created: expected - partial.length, deleted: 0 } });
     const all = await world.extensions();
     expect(all.length).toBe(expected);
     expect(new Set(all.map((e) => e.number)).size).toBe(expected);
+    expect((await world.sync()).counts).toEqual({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
+  });
+
+  it('a run killed mid-apply of its plan leaves a consistent directory; the restarted server finishes that run', async () => {
+    world = await startWorld({ emulator: { users: 60, seed: 9 } });
+    await world.connect();
+    await saveSettings(world, 'user-sync', SETTINGS);
+    const renamed = [...(await world.byEntra()).keys()].slice(0, 30);
+    for (const id of renamed) world.emu.ops.updateUser(id, { jobTitle: 'Renamed while killed' });
+    const runId = await startKilledRun(14, { chunkSize: 7 });
+    const titles = async () => (await world!.extensions()).filter((e) => e.jobTitle === 'Renamed while killed').length;
+    expect(await titles()).toBe(14);
+    await leaveAsKilled(runId);
+
+    await world.restart();
+    const run = await expect.poll(async () => (await world!.json<RunView>(`/api/v1/sync-runs/${runId}`)).body.status, { timeout: 10_000 }).toBe('succeeded').then(() => world!.json<RunView>(`/api/v1/sync-runs/${runId}`));
+    expect(run.body.counts.updated).toBe(30);
+    expect(run.body.progress.applied).toBe(run.body.progress.planned);
+    expect(await titles()).toBe(30);
     // The delta link was saved only when the run finished: the next run is incremental and idle.
     expect((await world.sync()).counts).toEqual({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
   });

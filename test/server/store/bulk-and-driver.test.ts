@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT, insertIgnoringConflicts, newId, tenantRepo } from '../../../server/store/index.js';
+import { testDialect, useTestStore } from '../../support/store.js';
+
+const ctx = useTestStore();
+
+const membership = (group: string, member: string) => ({ tenant_id: DEFAULT_TENANT, group_id: group, member_id: member, member_kind: 'user' });
+
+describe(`bulk inserts and the connection on ${testDialect()}`, () => {
+  it('inserts many rows, skips those that conflict, and tells which went in', async () => {
+    const db = ctx.store.db;
+    await tenantRepo(db).ensure(DEFAULT_TENANT);
+    await insertIgnoringConflicts(db, 'entra_membership', [membership('g1', 'u0')], 'member_id');
+    // More rows than one PostgreSQL statement takes, with one that is already there.
+    const rows = Array.from({ length: 1_200 }, (_, i) => membership('g1', `u${i}`));
+    const inserted = await insertIgnoringConflicts(db, 'entra_membership', rows, 'member_id');
+    expect(inserted.size).toBe(1_199);
+    expect(inserted.has('u0')).toBe(false);
+    expect(inserted.has('u1199')).toBe(true);
+    const stored = await db.selectFrom('entra_membership').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', 'g1').executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(1_200);
+    expect(await insertIgnoringConflicts(db, 'entra_membership', [], 'member_id')).toEqual(new Set());
+  });
+
+  it('rolls a failed transaction back whole, bulk rows included, and reports the database error', async () => {
+    const db = ctx.store.db;
+    const failing = db.transaction().execute(async (trx) => {
+      await insertIgnoringConflicts(trx, 'entra_membership', [membership('g2', 'a'), membership('g2', 'b')], 'member_id');
+      await trx.insertInto('tenant').values({ id: DEFAULT_TENANT, name: 'again', created_at: new Date().toISOString() }).execute();
+    });
+    await expect(failing).rejects.toThrow(/unique|duplicate/i);
+    const left = await db.selectFrom('entra_membership').select('member_id').where('group_id', '=', 'g2').execute();
+    expect(left).toEqual([]);
+  });
+
+  it.runIf(testDialect() === 'sqlite')('runs the transactions of concurrent callers one at a time on the one connection', async () => {
+    const db = ctx.store.db;
+    const counter = `c_${newId().replace(/-/g, '')}`;
+    await sql`create table ${sql.id(counter)} (n integer not null)`.execute(db);
+    await sql`insert into ${sql.id(counter)} (n) values (0)`.execute(db);
+    // Read-modify-write in 20 concurrent transactions: serialised, no update is lost.
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.transaction().execute(async (trx) => {
+          const row = await sql<{ n: number }>`select n from ${sql.id(counter)}`.execute(trx);
+          await sql`update ${sql.id(counter)} set n = ${Number(row.rows[0]?.n) + 1}`.execute(trx);
+        }),
+      ),
+    );
+    const total = await sql<{ n: number }>`select n from ${sql.id(counter)}`.execute(db);
+    expect(Number(total.rows[0]?.n)).toBe(20);
+  });
+
+  it.runIf(testDialect() === 'sqlite')('lets a process that opened the store and forgot to close it exit (the connection thread does not hold it)', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ucbridge-exit-'));
+    const script = join(dataDir, 'forgets-to-close.mts');
+    const storeModule = new URL('../../../server/store/index.ts', import.meta.url).href;
+    writeFileSync(script, `import { openStore } from ${JSON.stringify(storeModule)};
+      const store = await openStore({ dataDir: ${JSON.stringify(dataDir)} });
+      await store.db.selectFrom('tenant').selectAll().execute();
+      console.log('queried');`);
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+      expect(result.stdout).toContain('queried');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
