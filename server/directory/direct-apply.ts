@@ -32,8 +32,6 @@ export class DirectApplier implements PlanSink {
   readonly appliesDirectly = true;
   total = 0;
   deletes = 0;
-  /** Extensions created or updated so far (avatars follow them). */
-  readonly changed: string[] = [];
   private buffer: PlanOp[] = [];
   private problems: Problem[] = [];
   private applied = 0;
@@ -86,7 +84,7 @@ export class DirectApplier implements PlanSink {
       await saveRun(trx, runId, { progress, counts });
     });
     this.applied += ops.length;
-    this.changed.push(...(await settleChunk(deps, runId, ctx)));
+    await settleChunk(deps, runId, ctx);
     await this.options.hooks?.afterChunk?.(this.applied);
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { nowIso, type Database, type Store } from '../store/index.js';
+import { hasWebhookSubscribers } from '../webhooks/index.js';
 import { applyOps, readPlanItems, type ApplyContext } from './apply.js';
 import { newChangeLog, publishChanges, touch } from './events.js';
 import { notifyExtensionsEnded } from './hooks.js';
@@ -102,7 +103,8 @@ export async function applyPlan(deps: ExecuteDeps, tenantId: string, runId: stri
   }
   await db.transaction().execute(async (trx) => {
     const membersChanged = newChangeLog();
-    for (const groupId of await refreshMemberships(trx, tenantId, await membershipScope(trx, runId, plan))) touch(membersChanged.groups, groupId, 'updated');
+    const scope = await membershipScope(trx, runId, plan);
+    for (const groupId of await refreshMemberships(trx, tenantId, scope, await hasWebhookSubscribers(trx, tenantId))) touch(membersChanged.groups, groupId, 'updated');
     await publishChanges(trx, tenantId, membersChanged);
     await saveDeltaLinks(trx, tenantId, plan.deltaLinks);
     await trx.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();

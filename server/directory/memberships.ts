@@ -57,9 +57,11 @@ const implied = (tenantId: string, order: JoinOrder, filter: RawBuilder<unknown>
 /**
  * Brings synced groups' members in line with the mirror, for the memberships `filter` (on g, m, e)
  * and `staleFilter` (on extension_group_member) pick. Adds the ids of groups whose members changed
- * to `changed`.
+ * to `changed` when there is one to tell (a first sync adds hundreds of thousands of rows: reading
+ * a group id back for each would only be thrown away).
  */
-async function refresh(db: Db, tenantId: string, order: JoinOrder, filter: RawBuilder<unknown>, staleFilter: RawBuilder<unknown>, changed: Set<string>): Promise<void> {
+async function refresh(db: Db, tenantId: string, order: JoinOrder, filter: RawBuilder<unknown>, staleFilter: RawBuilder<unknown>, changed: Set<string> | undefined): Promise<void> {
+  const returning = changed ? sql`returning group_id` : sql``;
   // `exists` rather than `group_id in (…)`: an IN list on both key columns would probe every pair.
   const removed = await sql<{ group_id: string }>`
     delete from extension_group_member
@@ -71,21 +73,22 @@ async function refresh(db: Db, tenantId: string, order: JoinOrder, filter: RawBu
         join entra_membership m on m.tenant_id = g.tenant_id and m.group_id = g.entra_object_id
         join extension e on e.tenant_id = m.tenant_id and e.entra_object_id = m.member_id
         where g.id = extension_group_member.group_id and e.id = extension_group_member.extension_id)
-    returning group_id`.execute(db);
+    ${returning}`.execute(db);
   const added = await sql<{ group_id: string }>`
     insert into extension_group_member (tenant_id, group_id, extension_id)
     select i.tenant_id, i.group_id, i.extension_id from (${implied(tenantId, order, filter)}) i
     where not exists (select 1 from extension_group_member x where x.group_id = i.group_id and x.extension_id = i.extension_id)
-    returning group_id`.execute(db);
-  for (const row of [...removed.rows, ...added.rows]) changed.add(row.group_id);
+    ${returning}`.execute(db);
+  for (const row of [...removed.rows, ...added.rows]) changed?.add(row.group_id);
 }
 
-/** Returns the ids of the groups whose members changed. */
-export async function refreshMemberships(db: Db, tenantId: string, scope?: MembershipScope): Promise<Set<string>> {
-  const changed = new Set<string>();
+/** Returns the ids of the groups whose members changed (with `report`; otherwise none). */
+export async function refreshMemberships(db: Db, tenantId: string, scope: MembershipScope | undefined, report: boolean): Promise<Set<string>> {
+  const found = new Set<string>();
+  const changed = report ? found : undefined;
   if (!scope) {
     await refresh(db, tenantId, 'groups', sql``, sql``, changed);
-    return changed;
+    return found;
   }
   for (let i = 0; i < scope.groups.length; i += 500) {
     const ids = list(scope.groups.slice(i, i + 500));
@@ -100,5 +103,5 @@ export async function refreshMemberships(db: Db, tenantId: string, scope?: Membe
     const ids = list(scope.extensions.slice(i, i + 500));
     await refresh(db, tenantId, 'users', sql`and e.id in (${ids})`, sql`and extension_id in (${ids})`, changed);
   }
-  return changed;
+  return found;
 }

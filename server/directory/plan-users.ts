@@ -28,6 +28,9 @@ export interface UserPlannerOptions {
   linkedBefore: boolean;
 }
 
+/** Owner of a number given to a user planned in this run (one shared marker: 100,000 of them cost nothing). */
+const PLANNED = 'planned';
+
 const name = (u: EntraUser) => u.displayName ?? u.userPrincipalName ?? u.id;
 
 /** Local (never synced) extensions by email: candidates for same-email linking. */
@@ -148,7 +151,8 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
       if (problem) problems.push(problem);
       return;
     }
-    numbers.take(number, `planned:${user.id}`);
+    // The allocator never hands a number out twice; a number read from a property must be marked.
+    if (numbering.kind === 'property') numbers.take(number, PLANNED);
     planned.set(user.id, { number });
     capacityLeft--;
     sink.add({ op: 'create', entraId: user.id, number, fields, welcome: settings.welcomeEmail });

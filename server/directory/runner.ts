@@ -146,8 +146,8 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
   await saveRun(deps.store.db, runId, { plan: built.plan, progress: built.progress, counts });
   const changed = await applyPlan(deps, tenantId, runId, { hooks: options.hooks, chunkSize: options.chunkSize, shouldStop });
   if (users.photoAsAvatar) {
-    const updated = sink instanceof DirectApplier ? [...sink.changed, ...changed] : changed;
-    const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' ? undefined : updated);
+    // A full round, or a first population (every extension is new): every avatar.
+    const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' || sink.appliesDirectly ? undefined : changed);
     if (problems.length > 0) await addProblems(deps.store.db, tenantId, runId, problems);
   }
 }

@@ -25,8 +25,8 @@ function pageSchema<T>(item: z.ZodType<T>) {
 }
 type RawPage<T> = z.infer<ReturnType<typeof pageSchema<T>>>;
 
-/** Pages read ahead of the caller: enough to parse the next apply batch (directory sync) while the caller writes one. */
-const PAGES_AHEAD = 12;
+/** Pages read ahead of the caller: Graph (and the network) prepare them while the caller works; more bought nothing measurable. */
+const PAGES_AHEAD = 4;
 
 /**
  * Follows `@odata.nextLink` and yields one page at a time. Up to PAGES_AHEAD pages are fetched

@@ -8,10 +8,9 @@ const ROWS_PER_STATEMENT = 500;
 
 /**
  * Inserts rows of one table, skipping those that conflict with a unique key; returns the `key`
- * values of the rows it inserted. On SQLite the rows go to the connection's thread in one message
- * and run one prepared single-row statement each (sqlite-thread.js): nothing to build, compile or
- * bind for thousands of parameters, which made bulk inserts twice as slow. On PostgreSQL,
- * multi-row statements.
+ * values of the rows it inserted. On SQLite one prepared single-row statement runs per row
+ * (sqlite-driver.ts): no statement of thousands of parameters to build, compile and bind, which
+ * made bulk inserts twice as slow. On PostgreSQL, multi-row statements.
  */
 export async function insertIgnoringConflicts(db: Kysely<Database>, table: keyof Database, rows: Row[], key: string): Promise<Set<unknown>> {
   const first = rows[0];

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { AppError } from '../errors.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
-import { workerSqliteDialect } from './sqlite-driver.js';
+import { sqliteDialect } from './sqlite-driver.js';
 import { createSecretBox, loadSecretKeys, type SecretBox } from './secret-box.js';
 
 export interface StoreOptions {
@@ -27,7 +27,7 @@ export interface Store {
 
 function sqliteDb(dataDir: string): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
-  return new Kysely<Database>({ dialect: workerSqliteDialect(join(dataDir, 'ucbridge.db')) });
+  return new Kysely<Database>({ dialect: sqliteDialect(join(dataDir, 'ucbridge.db')) });
 }
 
 function postgresDb(url: string, schema: string): Kysely<Database> {

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import SqliteDatabase, { type Database as BetterSqlite, type Statement } from 'better-sqlite3';
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -11,98 +11,69 @@ import {
   type QueryResult,
 } from 'kysely';
 
-interface Reply {
-  id: number;
-  rows: unknown[];
-  changes?: number;
-  lastInsertRowid?: number | bigint;
-  error?: { message: string; code?: string };
-}
-
-/** A SQLite error from the worker, with better-sqlite3's code (e.g. SQLITE_CONSTRAINT_UNIQUE). */
-export class SqliteError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = 'SqliteError';
-  }
-}
+/** Prepared statements kept by SQL text: most queries repeat, and preparing is a large share of a small query's cost. */
+const STATEMENT_CACHE = 256;
 
 /**
- * The one SQLite connection, living in a worker thread (server/store/sqlite-thread.js). Queries
- * are messages; the worker is referenced only while one is pending, so an idle store never keeps
- * a process alive and a pending query always does.
+ * The one SQLite connection (better-sqlite3). Unlike Kysely's own SQLite driver it keeps prepared
+ * statements, and it runs bulk inserts: parameters that are rows (arrays) run the statement once
+ * per row and answer, per row, how many rows it changed (store/bulk.ts).
  */
-class WorkerConnection implements DatabaseConnection {
-  private readonly pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
-  private nextId = 1;
+class SqliteConnection implements DatabaseConnection {
+  private readonly statements = new Map<string, Statement>();
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: Reply) => {
-      const waiting = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
-      if (!waiting) return;
-      if (reply.error) waiting.reject(new SqliteError(reply.error.message, reply.error.code));
-      else waiting.resolve(reply);
-    });
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', () => this.failAll(new Error('The SQLite worker thread stopped.')));
+  constructor(readonly db: BetterSqlite) {}
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement) {
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value ?? '');
+    }
+    this.statements.set(sql, statement);
+    return statement;
   }
 
-  static async open(file: string): Promise<WorkerConnection> {
-    const worker = new Worker(new URL('./sqlite-thread.js', import.meta.url), { workerData: { file } });
-    const connection = new WorkerConnection(worker);
-    // Reply 0 comes once the database is open (or the worker's error, e.g. an unwritable file).
-    await connection.send(0, {});
-    return connection;
-  }
-
-  private failAll(error: Error): void {
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
-  }
-
-  private send(id: number, message: object): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      if (id !== 0) this.worker.postMessage({ id, ...message });
-    });
-  }
-
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const reply = await this.send(this.nextId++, { sql: query.sql, parameters: query.parameters });
-    if (reply.changes === undefined) return { rows: reply.rows as R[] };
-    return {
-      rows: reply.rows as R[],
-      numAffectedRows: BigInt(reply.changes),
-      ...(reply.lastInsertRowid === undefined ? {} : { insertId: BigInt(reply.lastInsertRowid) }),
-    };
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.prepare(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (Array.isArray(parameters[0])) {
+      const rows = (parameters as unknown[][]).map((row) => ({ changes: statement.run(row).changes }));
+      return Promise.resolve({ rows: rows as R[], numAffectedRows: BigInt(rows.reduce((sum, r) => sum + r.changes, 0)) });
+    }
+    if (statement.reader) return Promise.resolve({ rows: statement.all(parameters) as R[] });
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return Promise.resolve({ rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) });
   }
 
   streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming queries are not supported on SQLite; page with limit/offset.');
   }
-
-  async close(): Promise<void> {
-    await this.send(this.nextId++, { close: true });
-    await this.worker.terminate();
-  }
 }
 
 /** SQLite has one connection: a queue hands it to one query or transaction at a time. */
-class WorkerDriver implements Driver {
-  private connection: WorkerConnection | undefined;
+class SqliteDriver implements Driver {
+  private connection: SqliteConnection | undefined;
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
   constructor(private readonly file: string) {}
 
-  async init(): Promise<void> {
-    this.connection = await WorkerConnection.open(this.file);
+  init(): Promise<void> {
+    const db = new SqliteDatabase(this.file);
+    // WAL lets the CLI read while the server writes; the busy timeout rides out short write locks.
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    // A first sync writes tens of megabytes: checkpoint every ~80 MB of WAL rather than every 4 MB
+    // (each checkpoint rewrites the pages again), and give the WAL file back afterwards.
+    db.pragma('wal_autocheckpoint = 20000');
+    db.pragma('journal_size_limit = 67108864');
+    this.connection = new SqliteConnection(db);
+    return Promise.resolve();
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -132,17 +103,18 @@ class WorkerDriver implements Driver {
     return Promise.resolve();
   }
 
-  async destroy(): Promise<void> {
-    await this.connection?.close();
+  destroy(): Promise<void> {
+    this.connection?.db.close();
     this.connection = undefined;
+    return Promise.resolve();
   }
 }
 
-/** Kysely's SQLite dialect with the connection in a worker thread. */
-export function workerSqliteDialect(file: string): Dialect {
+/** Kysely's SQLite dialect over SqliteDriver. */
+export function sqliteDialect(file: string): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new WorkerDriver(file),
+    createDriver: () => new SqliteDriver(file),
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };

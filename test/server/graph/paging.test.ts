@@ -44,18 +44,18 @@ describe('paging with read-ahead', () => {
     expect(deltaLink).toContain('deltatoken');
   });
 
-  it('reads at most 12 pages ahead of a slow caller, and nothing more once the caller stops', async () => {
+  it('reads at most 4 pages ahead of a slow caller, and nothing more once the caller stops', async () => {
     await quiet();
     emu.ops.clearRequests();
     let seen = 0;
     for await (const _page of graph.delta('/users/delta', options)) {
       seen++;
       await quiet();
-      // One page being worked on, 12 read ahead (200 users in pages of 5: 40 pages in all).
-      expect(deltaCalls()).toBe(Math.min(40, seen + 12));
+      // One page being worked on, 4 read ahead (200 users in pages of 5: 40 pages in all).
+      expect(deltaCalls()).toBe(Math.min(40, seen + 4));
       if (seen === 3) break;
     }
     await quiet();
-    expect(deltaCalls()).toBe(15);
+    expect(deltaCalls()).toBe(7);
   });
 });
