@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../store/index.js';
-import { readPlanOps, type PlanOp } from './plan-items.js';
+import { readPlanOps } from './plan-items.js';
 import type { PlanState } from './runs.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -15,24 +15,19 @@ export interface MembershipScope {
   extensions: string[];
 }
 
-/** The memberships `ops` can change, on top of the `users` a groups delta round touched. */
-export function scopeOfOps(ops: readonly PlanOp[], users: readonly string[] = []): MembershipScope {
-  const scope: MembershipScope = { groups: [], users: [...users], extensions: [] };
-  for (const op of ops) {
-    if (op.op === 'create' || op.op === 'link') scope.users.push(op.entraId);
-    else if (op.op === 'release') scope.extensions.push(op.extensionId);
-    else if (op.op === 'group-create') scope.groups.push(op.entraId);
-  }
-  return scope;
-}
-
 /**
  * A delta run touches few memberships: only those are recomputed (O(changes)). Full rounds and
  * runs planned before this existed (`memberships: null`) recompute everything.
  */
 export async function membershipScope(db: Db, runId: string, plan: PlanState): Promise<MembershipScope | undefined> {
   if (plan.memberships === null) return undefined;
-  return scopeOfOps(await readPlanOps(db, runId, ['create', 'link', 'release', 'group-create']), plan.memberships);
+  const scope: MembershipScope = { groups: [], users: [...plan.memberships], extensions: [] };
+  for (const op of await readPlanOps(db, runId, ['create', 'link', 'release', 'group-create'])) {
+    if (op.op === 'create' || op.op === 'link') scope.users.push(op.entraId);
+    else if (op.op === 'release') scope.extensions.push(op.extensionId);
+    else if (op.op === 'group-create') scope.groups.push(op.entraId);
+  }
+  return scope;
 }
 
 const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`));
