@@ -89,6 +89,25 @@ describe('users delta', () => {
 });
 
 describe('groups delta', () => {
+  it('repeats a group with more members than a page carries, with the next slice of members@delta each time', async () => {
+    emu.services.settings.memberRefsPerPage = 7;
+    try {
+      const { items } = await drain(emu.graphClient(), '/groups/delta?$select=displayName,members');
+      const groups = emu.state.directory.groups.filter((g) => g.deletedAt === null);
+      expect(groups.some((g) => g.members.size > 7)).toBe(true);
+      for (const group of groups) {
+        const parts = items.filter((g) => g.id === group.data.id);
+        const slices = parts.map((g) => (g['members@delta'] as Array<{ id: string }>).map((m) => m.id));
+        expect(parts.length).toBeGreaterThanOrEqual(Math.ceil(group.members.size / 7));
+        for (const slice of slices) expect(slice.length).toBeLessThanOrEqual(7);
+        expect(slices.flat().sort()).toEqual([...group.members].sort());
+        for (const part of parts) expect(part.displayName).toBe(group.data.displayName);
+      }
+    } finally {
+      emu.services.settings.memberRefsPerPage = 5_000;
+    }
+  });
+
   it('reports membership in members@delta, removals with @removed', async () => {
     const reader = emu.graphClient();
     const admin = emu.graphClient(true);

@@ -51,6 +51,8 @@ export interface EmulatorOptions {
   validationTimeoutMs?: number;
   /** Batching delay for change notifications, default 50 ms. */
   notificationDelayMs?: number;
+  /** Member references per page of an initial groups delta round (default 5,000; Graph does not document its split). */
+  memberRefsPerPage?: number;
   /** Directory for the CA file (default: a fresh temp dir, removed on close). */
   caDir?: string;
 }
@@ -104,6 +106,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     validationTimeoutMs: opts.validationTimeoutMs ?? 10_000,
     notificationDelayMs: opts.notificationDelayMs ?? 50,
     deltaExpiredStatus: 400,
+    memberRefsPerPage: opts.memberRefsPerPage ?? 5_000,
   };
   const keys = new KeyRing();
   const sessions = new EntraSessions();

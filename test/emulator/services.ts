@@ -18,6 +18,8 @@ export interface EmulatorSettings {
   notificationDelayMs: number;
   /** How an expired directory delta token is answered: 400 syncStateNotFound (default) or 410 Gone. */
   deltaExpiredStatus: 400 | 410;
+  /** Member references per page of an initial groups delta round; a bigger group repeats on the next page. */
+  memberRefsPerPage: number;
 }
 
 /** Everything handlers share; built once by startEmulator. */
