@@ -6,7 +6,7 @@ export { createClient, type ClientOptions, type SearchOptions, type UcBridgeClie
 export { serverFlowAuth, type AuthContext, type AuthStrategy, type ServerFlowOptions } from './auth.js';
 export { msalAuth, type MsalAuthOptions } from './msal.js';
 export { createUcBridgeError, isSessionEnded, SdkErrorCodes, UcBridgeError, type UcBridgeErrorCode } from './errors.js';
-export { describeError } from './i18n/index.js';
+export { describeError, errorSentence } from './i18n/index.js';
 export {
   localLock,
   memorySessionStore,

@@ -3,6 +3,7 @@
  * English), look messages up, turn server error codes into sentences, format times with Intl.
  * Pure functions, usable in the background worker and in pages alike.
  */
+import { errorSentence } from '../../sdk/index.js';
 import { LANGUAGES, pickLanguage, type Language } from '../../shared/languages.js';
 import { de } from './messages/de.js';
 import { en, type MessageKey, type Messages } from './messages/en.js';
@@ -23,7 +24,10 @@ export type MessageParams = Record<string, string | number>;
 export interface Translator {
   lang: Language;
   t(key: MessageKey, params?: MessageParams): string;
-  /** A server (or extension) error code in words; unknown codes get a sentence naming the code. */
+  /**
+   * A server (or extension) error code in words: the extension's own text, else the SDK's (the
+   * sign-in and session codes), else a sentence naming the code.
+   */
   errorText(code: string, params?: MessageParams): string;
   /** A point in time, short: the time alone when it is today, else date and time. */
   time(iso: string): string;
@@ -48,7 +52,7 @@ export function translator(lang: Language): Translator {
     t,
     errorText(code, params = {}) {
       const key = `error.${code}`;
-      return isKey(key) ? t(key, params) : t('error.unknown', { code });
+      return isKey(key) ? t(key, params) : (errorSentence(code, lang) ?? t('error.unknown', { code }));
     },
     time(iso) {
       const date = new Date(iso);

@@ -24,7 +24,15 @@ const browserLanguages = (): readonly string[] => (typeof navigator === 'undefin
  */
 export function describeError(error: unknown, locale?: string | readonly string[]): string {
   const preferred = locale === undefined ? browserLanguages() : typeof locale === 'string' ? [locale] : locale;
-  const messages = errorMessages[pickLanguage(null, preferred)];
+  const language = pickLanguage(null, preferred);
   const code = error instanceof UcBridgeError ? error.code : '';
-  return messages[isKey(code) ? code : 'unknown_error'];
+  return errorSentence(code, language) ?? errorMessages[language].unknown_error;
+}
+
+/**
+ * The sentence for an error code in a shipped language, or `undefined` when the catalogues lack
+ * the code: for apps that keep their own texts and fall back to the SDK's (the extension does).
+ */
+export function errorSentence(code: string, language: Language): string | undefined {
+  return isKey(code) ? errorMessages[language][code] : undefined;
 }

@@ -81,6 +81,7 @@ describe('translator', () => {
   it('fills placeholders and translates server error codes, naming unknown ones', () => {
     const t = translator('de');
     expect(t.t('popup.extensionNumber', { number: '1042' })).toBe('Nebenstelle 1042');
+    // Sign-in and session codes come from the SDK's catalogue, in the extension's language.
     expect(t.errorText('session_revoked')).toBe('Sie wurden abgemeldet. Melden Sie sich erneut an.');
     expect(t.errorText('sso_user_unknown')).toContain('Nebenstelle');
     expect(t.errorText('brand_new_code')).toBe('Der Server hat ein Problem gemeldet (brand_new_code).');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createUcBridgeError, describeError, SdkErrorCodes, UcBridgeError } from '../../sdk/index.js';
+import { createUcBridgeError, describeError, errorSentence, SdkErrorCodes, UcBridgeError } from '../../sdk/index.js';
 
 describe('describeError', () => {
   afterEach(() => {
@@ -37,5 +37,11 @@ describe('describeError', () => {
     expect(describeError(new UcBridgeError('toString', 'x'), 'en')).toBe(generic);
     expect(describeError(new Error('boom'), 'en')).toBe(generic);
     expect(describeError(new UcBridgeError('extension_synced', 'x'), 'zh-CN')).toBe('出现问题。请重试；如果问题仍然存在，请联系管理员。');
+  });
+
+  it('gives apps with their own texts the sentence for a code, or nothing to fall back from', () => {
+    expect(errorSentence('session_revoked', 'de')).toBe(describeError(new UcBridgeError('session_revoked', 'x'), 'de'));
+    expect(errorSentence('brand_new_code', 'de')).toBeUndefined();
+    expect(errorSentence('toString', 'en')).toBeUndefined();
   });
 });
