@@ -66,11 +66,12 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
   const store = await openStore(config);
   const generatedAdminToken = await bootstrapAdmin(store, config);
-  const ctx: AppContext = { config, store, metrics: createMetrics() };
+  const ctx: AppContext = { config, store, metrics: createMetrics(), servicesStarted: false };
   const app = await createApp(ctx, options.logStream ? { logStream: options.logStream } : {});
   const services = serviceFactories.map((factory) => factory(ctx, app));
   await app.listen({ port: config.port, host: config.host });
   for (const service of services) await service.start();
+  ctx.servicesStarted = true;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

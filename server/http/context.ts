@@ -9,6 +9,8 @@ export interface AppContext {
   config: Config;
   store: Store;
   metrics: Metrics;
+  /** Set once the background services have started: before that the instance is not ready (/readyz). */
+  servicesStarted: boolean;
 }
 
 export type ZodApp = FastifyInstance<

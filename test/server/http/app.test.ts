@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { serviceFactories, type BackgroundService } from '../../../server/main.js';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../support/server.js';
 
 let server: TestServer;
@@ -18,6 +19,30 @@ describe('operations endpoints', () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: server.store.dialect });
+  });
+
+  it('is not ready while its background services are still starting', async () => {
+    const seen: number[] = [];
+    // The last service to start asks /readyz: the port is open, the services are not all running yet.
+    const probe = (_ctx: unknown, app: { inject(o: { method: 'GET'; url: string }): Promise<{ statusCode: number }> }): BackgroundService => ({
+      name: 'readiness-probe',
+      async start() {
+        seen.push((await app.inject({ method: 'GET', url: '/readyz' })).statusCode);
+      },
+      stop: () => undefined,
+    });
+    serviceFactories.push(probe);
+    try {
+      const starting = await startTestServer();
+      try {
+        expect(seen).toEqual([503]);
+        expect((await fetch(`${starting.url}/readyz`)).status).toBe(200);
+      } finally {
+        await starting.stop();
+      }
+    } finally {
+      serviceFactories.splice(serviceFactories.indexOf(probe), 1);
+    }
   });
 
   it('exposes Prometheus metrics counting requests', async () => {
