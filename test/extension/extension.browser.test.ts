@@ -74,6 +74,8 @@ async function waitForToolbar(page: Page, expected: { colour: string; title: str
 async function setLanguage(lang: string): Promise<void> {
   const page = await extensionPage('options/index.html');
   await page.selectOption('#language', lang);
+  // The setting is saved asynchronously: closing the page first could lose it (seen under load).
+  await expect.poll(() => page.getAttribute('html', 'lang')).toBe(lang === 'auto' ? 'en' : lang);
   await page.close();
 }
 
