@@ -15,15 +15,15 @@ export interface DirectApplierOptions {
 
 /**
  * Ops applied per transaction. A commit writes every index page the transaction touched, and the
- * inserts of a page of 999 users touch most pages of the indexes on random keys (Entra object ids,
- * emails): committing ten pages at once writes those pages once instead of ten times.
+ * inserts of a page of 999 users touch most pages of the index on Entra object ids (random keys):
+ * committing ten pages at once writes those pages once instead of ten times.
  */
 const APPLY_BATCH = 10_000;
 
 /**
  * The first population of a directory. With no synced extension yet, a run can delete nothing, so
- * the deletion guard can never hold it and there is no plan to keep for a confirmation: the ops
- * of every APPLY_BATCH planned users are applied in one transaction, with the pages' problems and
+ * the deletion guard can never hold it and there is no plan to keep for a confirmation: every
+ * APPLY_BATCH planned ops are applied in one transaction, with the pages' problems and
  * the run's progress, while the next pages are read and planned (no plan items written and read
  * back). A run killed midway leaves whole pages; the next run, a full round because delta links
  * are saved only at the end, creates the rest.

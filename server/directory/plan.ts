@@ -155,9 +155,10 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
     }
     return link;
   });
-  // A first population has no synced extension from before this run that could be missing.
-  if (round.mode === 'full' && !t.sink.appliesDirectly) await sweep(input, t, planner, settings.deleteWhen.deleted ? 'delete' : 'disable');
-  else if (scopeUsers) await reconcileGroupScope(input, t, planner, scopeUsers);
+  if (round.mode === 'full') {
+    // A first population has no synced extension from before this run that could be missing.
+    if (!t.sink.appliesDirectly) await sweep(input, t, planner, settings.deleteWhen.deleted ? 'delete' : 'disable');
+  } else if (scopeUsers) await reconcileGroupScope(input, t, planner, scopeUsers);
   return deltaLink ? { deltaLink, mode: round.mode } : { mode: round.mode };
 }
 
@@ -213,7 +214,12 @@ export async function buildPlan(input: PlanInput): Promise<{ plan: PlanState; pr
   let memberships: string[] | null;
   try {
     if (input.users.enabled) {
-      const scopeUsers = scope.kind === 'groups' ? (await mirroring, await transitiveUserIds(input.db, input.tenantId, scope.groupIds)) : undefined;
+      let scopeUsers: Set<string> | undefined;
+      if (scope.kind === 'groups') {
+        // Scoped by groups: the members come from the mirror, so it must be complete first.
+        await mirroring;
+        scopeUsers = await transitiveUserIds(input.db, input.tenantId, scope.groupIds);
+      }
       const users = await planUsers(input, t, scopeUsers);
       mode = users.mode;
       usersDeltaLink = users.deltaLink;
