@@ -1,14 +1,17 @@
 /**
  * `npm run bench -- directory [10000,100000]`: full directory sync of N users with 500 groups, then
  * an incremental run after 100 changes; against the emulator in a child process (so its memory and
- * CPU are not counted as ours), SQLite store. Prints time, Graph requests, peak RSS and the ratio
- * to paging the same data raw (users delta + groups delta with members, no processing).
+ * CPU are not counted as ours), SQLite store (PostgreSQL when DATABASE_URL is set: a fresh schema,
+ * dropped afterwards). Prints time, Graph requests, peak RSS and the ratio to paging the same data
+ * raw (users delta + groups delta with members, no processing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { entraGroup, entraUser, getRun, GROUP_SELECT, saveGroupSync, saveUserSync, startSync, USER_SELECT, waitForRun } from '../server/directory/index.js';
 import { closeGraphTransports, graphForTenant, transportFor } from '../server/graph/index.js';
@@ -57,7 +60,9 @@ async function control(info: EmulatorInfo, path: string, method: string, body?: 
 async function benchSize(users: number): Promise<BenchResult> {
   const { info, child } = await startEmulatorProcess(users);
   const dataDir = mkdtempSync(join(tmpdir(), 'ucbridge-bench-'));
-  const store = await openStore({ dataDir });
+  const databaseUrl = process.env.DATABASE_URL;
+  const databaseSchema = databaseUrl ? `bench_${randomBytes(4).toString('hex')}` : undefined;
+  const store = await openStore({ dataDir, databaseUrl, databaseSchema, secretKey: databaseUrl ? randomBytes(32).toString('base64') : undefined });
   const config = { graphCaFile: info.caFile, smtpUrl: undefined, smtpFrom: 'bench <bench@localhost>' };
   const deps = { store, config };
   try {
@@ -93,6 +98,7 @@ async function benchSize(users: number): Promise<BenchResult> {
     const incremental = await run();
 
     const result = {
+      store: store.dialect,
       users,
       groups: 500,
       raw: { ms: raw.ms, cpuMs: raw.cpuMs, objects: raw.value, peakRssMb: raw.peakRssMb },
@@ -101,11 +107,12 @@ async function benchSize(users: number): Promise<BenchResult> {
       ratioToRawPaging: Number((full.ms / raw.ms).toFixed(2)),
     };
     process.stdout.write(
-      `${users} users: raw paging ${raw.ms} ms (CPU ${raw.cpuMs} ms) | full sync ${full.ms} ms (CPU ${full.cpuMs} ms), ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging} | ` +
+      `${users} users (${store.dialect}): raw paging ${raw.ms} ms (CPU ${raw.cpuMs} ms) | full sync ${full.ms} ms (CPU ${full.cpuMs} ms), ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging} | ` +
         `incremental (100 changes) ${incremental.ms} ms, ${incremental.requests} requests, ${JSON.stringify(incremental.value.counts)}\n`,
     );
     return result;
   } finally {
+    if (databaseSchema) await sql`drop schema ${sql.id(databaseSchema)} cascade`.execute(store.db);
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
     child.kill('SIGTERM');

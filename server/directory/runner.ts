@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
-import type { Store } from '../store/index.js';
+import { refreshStatistics, type Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
 import { DirectApplier } from './direct-apply.js';
@@ -145,6 +145,8 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
   }
   await saveRun(deps.store.db, runId, { plan: built.plan, progress: built.progress, counts });
   const changed = await applyPlan(deps, tenantId, runId, { hooks: options.hooks, chunkSize: options.chunkSize, shouldStop });
+  // A first population is a bulk load: the next (delta) runs should be planned on its statistics.
+  if (sink.appliesDirectly) await refreshStatistics(deps.store.db, ['extension', 'extension_group', 'extension_group_member', 'entra_group', 'entra_membership']);
   if (users.photoAsAvatar) {
     // A full round, or a first population (every extension is new): every avatar.
     const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' || sink.appliesDirectly ? undefined : changed);

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtensionView } from '../../../server/directory/index.js';
+import { testDialect } from '../../support/store.js';
 import { saveSettings, startWorld, type World } from './world.js';
 
 let world: World;
@@ -59,6 +61,12 @@ describe('user sync', () => {
     expect(new Set(numbers).size).toBe(numbers.length);
     await expect.poll(() => mails.length).toBeGreaterThanOrEqual(enabled.filter((u) => u.data.mail ?? u.data.userPrincipalName).length);
     expect(mails.some((m) => m.to === ext?.email && /extension is \d+/.test(m.body))).toBe(true);
+  });
+
+  it.runIf(testDialect() === 'postgres')('has PostgreSQL analyse the tables a first population loaded', async () => {
+    // reltuples is -1 until a table is first analysed.
+    const row = await sql<{ reltuples: number }>`select reltuples from pg_class where oid = 'extension'::regclass`.execute(world.server.store.db);
+    expect(Number(row.rows[0]?.reltuples)).toBe((await world.byEntra()).size);
   });
 
   it('links by object id: a renamed user keeps its extension and number', async () => {

@@ -12,7 +12,7 @@ describe(`bulk inserts and the connection on ${testDialect()}`, () => {
     const db = ctx.store.db;
     await tenantRepo(db).ensure(DEFAULT_TENANT);
     await insertIgnoringConflicts(db, 'entra_membership', [membership('g1', 'u0')], 'member_id');
-    // More rows than one PostgreSQL statement takes, with one that is already there.
+    // Many rows, with one that is already there.
     const rows = Array.from({ length: 1_200 }, (_, i) => membership('g1', `u${i}`));
     const inserted = await insertIgnoringConflicts(db, 'entra_membership', rows, 'member_id');
     expect(inserted.size).toBe(1_199);
@@ -21,6 +21,29 @@ describe(`bulk inserts and the connection on ${testDialect()}`, () => {
     const stored = await db.selectFrom('entra_membership').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', 'g1').executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(1_200);
     expect(await insertIgnoringConflicts(db, 'entra_membership', [], 'member_id')).toEqual(new Set());
+  });
+
+  it('stores every value as given: quotes, backslashes, non-Latin text, nulls and integers', async () => {
+    const db = ctx.store.db;
+    await tenantRepo(db).ensure(DEFAULT_TENANT);
+    const now = new Date().toISOString();
+    const names = ['O\'Brien "Bob"', 'back\\slash\\n', 'Zoë 山田 🚀', '{"json":[1,2]}', ''];
+    const rows = names.map((name, i) => ({
+      id: newId(),
+      tenant_id: DEFAULT_TENANT,
+      number: `9${i}0`,
+      display_name: name,
+      source: 'entra',
+      entra_object_id: `bulk-${i}`,
+      user_principal_name: i % 2 === 0 ? null : `u${i}@contoso.com`,
+      read_only: i % 2,
+      created_at: now,
+      updated_at: now,
+    }));
+    const inserted = await insertIgnoringConflicts(db, 'extension', rows, 'entra_object_id');
+    expect([...inserted].sort()).toEqual(rows.map((r) => r.entra_object_id).sort());
+    const stored = await db.selectFrom('extension').select(['display_name', 'user_principal_name', 'read_only', 'locked_fields', 'enabled']).where('number', 'like', '9_0').orderBy('number').execute();
+    expect(stored).toEqual(rows.map((r) => ({ display_name: r.display_name, user_principal_name: r.user_principal_name, read_only: r.read_only, locked_fields: '[]', enabled: 1 })));
   });
 
   it('rolls a failed transaction back whole, bulk rows included, and reports the database error', async () => {
