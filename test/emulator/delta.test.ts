@@ -108,6 +108,29 @@ describe('groups delta', () => {
     }
   });
 
+  it('slices members@delta in a change round too, and keeps the other changes', async () => {
+    const reader = emu.graphClient();
+    const admin = emu.graphClient(true);
+    const initial = await drain(reader, '/groups/delta?$select=displayName,members');
+    const [group, renamed] = emu.state.directory.groups.filter((g) => g.deletedAt === null);
+    if (!group || !renamed) throw new Error('no groups');
+    const newcomers = emu.state.directory.users.filter((u) => !group.members.has(u.data.id)).slice(0, 10).map((u) => u.data.id);
+    for (const id of newcomers) await admin.api(`/groups/${group.data.id}/members/$ref`).post({ '@odata.id': `${emu.graph}/v1.0/directoryObjects/${id}` });
+    await admin.api(`/groups/${renamed.data.id}`).patch({ displayName: 'Renamed in a sliced round' });
+    emu.services.settings.memberRefsPerPage = 4;
+    try {
+      const round = await drain(reader, initial.deltaLink);
+      const parts = round.items.filter((g) => g.id === group.data.id);
+      const slices = parts.map((g) => (g['members@delta'] as Array<{ id: string }>).map((m) => m.id));
+      expect(parts.length).toBe(3);
+      for (const slice of slices) expect(slice.length).toBeLessThanOrEqual(4);
+      expect(slices.flat().sort()).toEqual([...newcomers].sort());
+      expect(round.items.find((g) => g.id === renamed.data.id)?.displayName).toBe('Renamed in a sliced round');
+    } finally {
+      emu.services.settings.memberRefsPerPage = 5_000;
+    }
+  });
+
   it('reports membership in members@delta, removals with @removed', async () => {
     const reader = emu.graphClient();
     const admin = emu.graphClient(true);

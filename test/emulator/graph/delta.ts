@@ -27,8 +27,8 @@ interface DeltaState {
   iat: number;
 }
 
-/** `m`: how many members of the group at ordinal `o` earlier pages carried. */
-type PageToken = DeltaState & ({ p: 'init'; o: number; m?: number } | { p: 'chg'; u: number; off: number });
+/** `m`: how many member references of the group at `o` (initial round) or `off` (change round) earlier pages carried. */
+type PageToken = DeltaState & ({ p: 'init'; o: number; m?: number } | { p: 'chg'; u: number; off: number; m?: number });
 
 const kindOf = (r: Resource): ObjectKind => (r === 'users' ? 'user' : 'group');
 
@@ -141,18 +141,30 @@ function initialGroupPage(ctx: GraphCtx, t: PageToken & { p: 'init' }, size: num
   return { items, next: following ? { ...t, o: following.ord, m: 0 } : null };
 }
 
+/** A change round pages member references as an initial round does: a group with more repeats with the next slice. */
 function changesPage(ctx: GraphCtx, t: PageToken & { p: 'chg' }, size: number): { items: unknown[]; next: PageToken | null } {
   const ids = t.ids ? new Set(t.ids) : null;
   const all = coalesce(ctx.svc.state.directory.log.between(t.s, t.u), kindOf(t.r)).filter((c) => !ids || ids.has(c.id));
   const minimal = prefers(ctx.req, 'return=minimal');
+  const budget = ctx.svc.settings.memberRefsPerPage;
   const items: unknown[] = [];
+  let refs = 0;
   let off = t.off;
-  for (; off < all.length && items.length < size; off++) {
+  for (let skip = t.m ?? 0; off < all.length && items.length < size && refs < budget; off++, skip = 0) {
     const c = all[off];
     const item = c ? changeItem(ctx, t, c, minimal) : null;
-    if (item) items.push(item);
+    if (!item) continue;
+    const members = item['members@delta'] as unknown[] | undefined;
+    if (!members) {
+      items.push(item);
+      continue;
+    }
+    const slice = members.slice(skip, skip + budget - refs);
+    items.push({ ...item, 'members@delta': slice });
+    refs += slice.length;
+    if (skip + slice.length < members.length) return { items, next: { ...t, off, m: skip + slice.length } };
   }
-  return { items, next: off < all.length ? { ...t, off } : null };
+  return { items, next: off < all.length ? { ...t, off, m: 0 } : null };
 }
 
 function delta(ctx: GraphCtx, r: Resource): ReturnType<typeof collection> {

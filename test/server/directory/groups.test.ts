@@ -32,17 +32,18 @@ describe('group sync', () => {
     expect(synced.some((g) => g.memberIds.length > 0)).toBe(true);
   });
 
-  it('follows renames and membership changes in place', async () => {
+  it('follows renames and membership changes in place, merging a change round that spans several pages', async () => {
     const target = liveGroups()[0]!;
     const before = (await groups()).find((g) => g.entraObjectId === target.data.id)!;
     world.emu.ops.updateGroup(target.data.id, { displayName: 'Renamed Team' });
-    const user = dir().users.find((u) => u.deletedAt === null && u.data.accountEnabled && !target.members.has(u.data.id))!;
-    world.emu.ops.addMember(target.data.id, user.data.id);
+    // More newcomers than a page carries: the change round repeats the group with slices of members@delta.
+    const newcomers = dir().users.filter((u) => u.deletedAt === null && u.data.accountEnabled && !target.members.has(u.data.id)).slice(0, 6);
+    for (const user of newcomers) world.emu.ops.addMember(target.data.id, user.data.id);
     await world.sync();
     const after = (await groups()).find((g) => g.entraObjectId === target.data.id)!;
     expect(after).toMatchObject({ id: before.id, name: 'Renamed Team' });
     expect(after.memberIds).toEqual(await expectedMembers(target.data.id));
-    expect(after.memberIds.length).toBe(before.memberIds.length + 1);
+    expect(after.memberIds.length).toBe(before.memberIds.length + 6);
   });
 
   it('an incremental run recomputes only what changed and agrees with the mirror for every group', async () => {
