@@ -7,7 +7,7 @@ import { zhCN } from '../../server/admin-ui/i18n/messages/zh-CN.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { ChromiumSession } from '../support/chromium.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { ARTIFACTS, browserIn, buildAdminUi, connectAndSync, runsSucceeded, signIn, VIEWPORTS } from './support.js';
+import { ARTIFACTS, browserIn, buildAdminUi, connectAndSync, pageErrors, runsSucceeded, signIn, VIEWPORTS } from './support.js';
 
 let emu: Emulator;
 let server: TestServer;
@@ -43,14 +43,28 @@ afterAll(async () => {
   await emu?.close();
 });
 
+/** Waits for a text; failing, says what the section showed instead (an error notice, say) and keeps a screenshot. */
+async function waitForText(page: Page, text: string, label: string): Promise<void> {
+  try {
+    await page.getByText(text, { exact: true }).first().waitFor();
+  } catch (error) {
+    await page.screenshot({ path: join(ARTIFACTS, `${label}-failed.png`), fullPage: true });
+    throw new Error(`"${text}" did not appear on ${label}; the section showed: ${await page.locator('main').innerText()}`, { cause: error });
+  }
+}
+
 /** Visits every section at both widths, checks its texts, saves the screenshots. */
 async function screens(page: Page, lang: string, messages: Messages): Promise<void> {
+  const errors = pageErrors(page);
   for (const screen of SCREENS) {
     await page.setViewportSize(VIEWPORTS.desktop);
     await page.goto(`${server.url}/admin/${screen.path}`);
     const heading = page.locator('main h1');
     await expect.poll(() => heading.textContent()).toBe(messages[screen.title]);
-    await page.getByText(messages[screen.also], { exact: true }).first().waitFor();
+    await waitForText(page, messages[screen.also], `${lang}-${screen.path}`);
+    // The section's data arrives in more than one answer: give the last one time to render too.
+    await page.waitForLoadState('networkidle');
+    expect(errors, `${lang}-${screen.path}`).toEqual([]);
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     await page.screenshot({ path: join(ARTIFACTS, `${lang}-${screen.path}-1280.png`), fullPage: true });
     await page.setViewportSize(VIEWPORTS.phone);

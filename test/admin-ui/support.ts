@@ -23,6 +23,13 @@ export function browserIn(acceptLanguage: string): Promise<ChromiumSession> {
   return launchChromium({ extraArgs: [`--accept-lang=${acceptLanguage}`] });
 }
 
+/** Uncaught errors of the page's scripts, as they happen: a render that throws leaves a section half drawn. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 /** Opens the page and signs in with the admin token (the form's fields found by id: any language). */
 export async function signIn(page: Page, baseUrl: string): Promise<void> {
   await page.goto(`${baseUrl}/admin/`);

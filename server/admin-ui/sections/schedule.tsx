@@ -31,7 +31,8 @@ function Status({ status, timeZone }: { status: ScheduleStatus; timeZone: string
         {next
           ? i18n.t('schedule.nextAt', {
               local: i18n.format.value.dateTime(next),
-              zoned: new Intl.DateTimeFormat(i18n.lang.value, { timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(new Date(next)),
+              // timeStyle cannot be combined with timeZoneName (a TypeError): name the fields instead.
+              zoned: new Intl.DateTimeFormat(i18n.lang.value, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(new Date(next)),
             })
           : '—'}
       </dd>
