@@ -5,6 +5,8 @@ import { build } from 'vite';
 import { vi } from 'vitest';
 import type { Emulator } from '../emulator/index.js';
 import { launchChromium, type ChromiumSession } from '../support/chromium.js';
+
+export { pageErrors } from '../support/chromium.js';
 import { TEST_ADMIN_TOKEN, type TestServer } from '../support/server.js';
 
 const CONFIG = fileURLToPath(new URL('../../server/admin-ui/vite.config.ts', import.meta.url));
@@ -21,13 +23,6 @@ export const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width
 /** Chromium whose browser languages (navigator.languages) are `acceptLanguage`. */
 export function browserIn(acceptLanguage: string): Promise<ChromiumSession> {
   return launchChromium({ extraArgs: [`--accept-lang=${acceptLanguage}`] });
-}
-
-/** Uncaught errors of the page's scripts, as they happen: a render that throws leaves a section half drawn. */
-export function pageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
 }
 
 /** Opens the page and signs in with the admin token (the form's fields found by id: any language). */

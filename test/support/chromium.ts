@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -36,4 +36,11 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Chromi
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Uncaught errors of the page's scripts, as they happen: a render that throws leaves a page half drawn. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
 }
