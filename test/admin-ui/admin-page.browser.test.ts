@@ -4,14 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { ChromiumSession } from '../support/chromium.js';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../support/server.js';
-import { ARTIFACTS, browserIn, buildAdminUi, pageErrors, VIEWPORTS } from './support.js';
+import { ARTIFACTS, browserIn, buildAdminUi, VIEWPORTS } from './support.js';
 
 let emu: Emulator;
 let server: TestServer;
 let browser: ChromiumSession;
 let page: Page;
-/** Uncaught errors of the page's scripts: every test ends with none. */
-let errors: string[] = [];
 
 beforeAll(async () => {
   await buildAdminUi();
@@ -19,7 +17,6 @@ beforeAll(async () => {
   server = await startTestServer({ graphCaFile: emu.caFile });
   browser = await browserIn('en-US');
   page = await browser.context.newPage();
-  errors = pageErrors(page);
   await page.setViewportSize(VIEWPORTS.desktop);
 });
 
@@ -27,7 +24,7 @@ afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
     await page.screenshot({ path: join(ARTIFACTS, `failed-${context.task.name.replace(/\W+/g, '-')}.png`), fullPage: true });
   }
-  expect(errors.splice(0), 'uncaught errors of the page').toEqual([]);
+  expect(browser.takeErrors(), 'uncaught errors of the page').toEqual([]);
 });
 
 afterAll(async () => {

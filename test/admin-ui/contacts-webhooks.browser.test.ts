@@ -8,15 +8,13 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { startReceiver, verifyStandardWebhook } from '../server/webhooks/receiver.js';
 import type { ChromiumSession } from '../support/chromium.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { ARTIFACTS, browserIn, buildAdminUi, connectAndSync, pageErrors, runsSucceeded, signIn, VIEWPORTS } from './support.js';
+import { ARTIFACTS, browserIn, buildAdminUi, connectAndSync, runsSucceeded, signIn, VIEWPORTS } from './support.js';
 
 let emu: Emulator;
 let server: TestServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let browser: ChromiumSession;
 let page: Page;
-/** Uncaught errors of the page's scripts: every test ends with none. */
-let errors: string[] = [];
 let mailbox: { id: string; displayName: string };
 
 beforeAll(async () => {
@@ -33,7 +31,6 @@ beforeAll(async () => {
   receiver = await startReceiver();
   browser = await browserIn('en-US');
   page = await browser.context.newPage();
-  errors = pageErrors(page);
   await page.setViewportSize(VIEWPORTS.desktop);
   await signIn(page, server.url);
 });
@@ -42,7 +39,7 @@ afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
     await page.screenshot({ path: join(ARTIFACTS, `failed-${context.task.name.replace(/\W+/g, '-')}.png`), fullPage: true });
   }
-  expect(errors.splice(0), 'uncaught errors of the page').toEqual([]);
+  expect(browser.takeErrors(), 'uncaught errors of the page').toEqual([]);
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { zhCN } from '../../server/admin-ui/i18n/messages/zh-CN.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import type { ChromiumSession } from '../support/chromium.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { ARTIFACTS, browserIn, buildAdminUi, connectAndSync, pageErrors, runsSucceeded, signIn, VIEWPORTS } from './support.js';
+import { ARTIFACTS, browserIn, buildAdminUi, connectAndSync, runsSucceeded, signIn, VIEWPORTS } from './support.js';
 
 let emu: Emulator;
 let server: TestServer;
@@ -54,8 +54,7 @@ async function waitForText(page: Page, text: string, label: string): Promise<voi
 }
 
 /** Visits every section at both widths, checks its texts, saves the screenshots. */
-async function screens(page: Page, lang: string, messages: Messages): Promise<void> {
-  const errors = pageErrors(page);
+async function screens(session: ChromiumSession, page: Page, lang: string, messages: Messages): Promise<void> {
   for (const screen of SCREENS) {
     await page.setViewportSize(VIEWPORTS.desktop);
     await page.goto(`${server.url}/admin/${screen.path}`);
@@ -64,7 +63,7 @@ async function screens(page: Page, lang: string, messages: Messages): Promise<vo
     await waitForText(page, messages[screen.also], `${lang}-${screen.path}`);
     // The section's data arrives in more than one answer: give the last one time to render too.
     await page.waitForLoadState('networkidle');
-    expect(errors, `${lang}-${screen.path}`).toEqual([]);
+    expect(session.takeErrors(), `${lang}-${screen.path}`).toEqual([]);
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     await page.screenshot({ path: join(ARTIFACTS, `${lang}-${screen.path}-1280.png`), fullPage: true });
     await page.setViewportSize(VIEWPORTS.phone);
@@ -87,7 +86,7 @@ describe('the admin page in each language', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'de-sign-in-1280.png') });
     expect(await page.locator('#sign-in-title').textContent()).toBe('Bei ucbridge anmelden');
     await signIn(page, server.url);
-    await screens(page, 'de', de);
+    await screens(browser, page, 'de', de);
     // A few fixed German strings, independent of the catalogue file.
     await page.goto(`${server.url}/admin/sync-log`);
     await page.getByRole('button', { name: 'Jetzt synchronisieren' }).waitFor();
@@ -111,11 +110,11 @@ describe('the admin page in each language', () => {
     browser = await browserIn('en-US');
     const page = await browser.context.newPage();
     await signIn(page, server.url);
-    await screens(page, 'en', en);
+    await screens(browser, page, 'en', en);
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.reload();
     await expect.poll(() => page.locator('main h1').textContent()).not.toBe(en['groups.title']);
-    await screens(page, 'zh-CN', zhCN);
+    await screens(browser, page, 'zh-CN', zhCN);
     await page.goto(`${server.url}/admin/sync-log`);
     await page.getByRole('button', { name: '立即同步' }).waitFor();
     expect(await page.locator('tbody [data-status="succeeded"]').first().textContent()).toBe('成功');

@@ -5,8 +5,6 @@ import { build } from 'vite';
 import { vi } from 'vitest';
 import type { Emulator } from '../emulator/index.js';
 import { launchChromium, type ChromiumSession } from '../support/chromium.js';
-
-export { pageErrors } from '../support/chromium.js';
 import { TEST_ADMIN_TOKEN, type TestServer } from '../support/server.js';
 
 const CONFIG = fileURLToPath(new URL('../../server/admin-ui/vite.config.ts', import.meta.url));

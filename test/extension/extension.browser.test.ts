@@ -6,7 +6,7 @@ import type { browser as ExtensionApi } from '../../extension/platform/browser.j
 import { STATUS_COLOURS } from '../../extension/presence.js';
 import { presenceServiceFor, type PresenceMapping } from '../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../server/store/index.js';
-import { launchChromium, pageErrors, type ChromiumSession } from '../support/chromium.js';
+import { launchChromium, type ChromiumSession } from '../support/chromium.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { connectIntegration, insertSyncedExtensions, mailboxUsers, type PresenceUser } from '../server/presence/support.js';
@@ -51,15 +51,13 @@ async function worker(): Promise<Worker> {
   return sw ?? chromium.context.waitForEvent('serviceworker');
 }
 
-/** Uncaught errors of the extension's pages: every test ends with none. */
-const errors: string[][] = [];
+/** Every test ends with no uncaught error in the extension's pages. */
 afterEach(() => {
-  expect(errors.splice(0).flat(), 'uncaught errors of the extension pages').toEqual([]);
+  expect(chromium.takeErrors(), 'uncaught errors of the extension pages').toEqual([]);
 });
 
 async function extensionPage(path: string, viewport = { width: 960, height: 900 }): Promise<Page> {
   const page = await chromium.context.newPage();
-  errors.push(pageErrors(page));
   await page.setViewportSize(viewport);
   await page.goto(`${extensionUrl}/${path}`);
   return page;

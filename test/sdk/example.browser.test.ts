@@ -8,7 +8,7 @@ import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setExtensionStatus } from '../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../server/store/index.js';
-import { launchChromium, pageErrors, type ChromiumSession } from '../support/chromium.js';
+import { launchChromium, type ChromiumSession } from '../support/chromium.js';
 import { startSsoEnv, type SsoEnv } from '../server/sso/support.js';
 
 const EXAMPLE_DIST = fileURLToPath(new URL('../../dist/sdk-example/', import.meta.url));
@@ -36,10 +36,9 @@ let browser: ChromiumSession;
 let page: Page;
 let extension: { id: string; number: string };
 
-/** Uncaught errors of the example's pages: every test ends with none. */
-const errors: string[][] = [];
+/** Every test ends with no uncaught error in the example's pages. */
 afterEach(() => {
-  expect(errors.flat(), 'uncaught errors of the example page').toEqual([]);
+  expect(browser.takeErrors(), 'uncaught errors of the example page').toEqual([]);
 });
 
 beforeAll(async () => {
@@ -51,7 +50,6 @@ beforeAll(async () => {
   extension = await env.addExtension({ number: '4711' });
   browser = await launchChromium({ spkiList: env.emu.spkiList });
   page = await browser.context.newPage();
-  errors.push(pageErrors(page));
 });
 
 afterAll(async () => {
@@ -112,7 +110,6 @@ describe('SDK example page against the emulator', () => {
 
   it('signs in through the server web flow (serverFlowAuth)', async () => {
     const fresh = await browser.context.newPage();
-    errors.push(pageErrors(fresh));
     const query = new URLSearchParams({ server: env.server.url, flow: 'server', loginHint: env.user(0).upn });
     await fresh.goto(`${site.origin}/index.html?${query.toString()}`);
     await fresh.click('#sign-in');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -13,6 +13,8 @@ export interface ChromiumOptions {
 
 export interface ChromiumSession {
   context: BrowserContext;
+  /** Uncaught errors of any page's scripts since the last call (a render that throws leaves a page half drawn). */
+  takeErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -29,8 +31,11 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Chromi
     ...(opts.extraArgs ?? []),
   ];
   const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args });
+  const errors: string[] = [];
+  context.on('weberror', (error) => errors.push(error.error().message));
   return {
     context,
+    takeErrors: () => errors.splice(0),
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
@@ -38,9 +43,3 @@ export async function launchChromium(opts: ChromiumOptions = {}): Promise<Chromi
   };
 }
 
-/** Uncaught errors of the page's scripts, as they happen: a render that throws leaves a page half drawn. */
-export function pageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
