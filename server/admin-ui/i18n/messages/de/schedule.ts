@@ -1,0 +1,26 @@
+import type { schedule as english } from '../en/schedule.js';
+
+export const schedule: Record<keyof typeof english, string> = {
+  'schedule.title': 'Zeitplan',
+  'schedule.intro': 'Wann ucbridge selbstständig synchronisiert: nach Zeitplan und kurz nach Änderungen in Entra ID.',
+  'schedule.next': 'Nächste geplante Synchronisierung',
+  'schedule.nextAt': '{local} (Ihre Zeit) · {zoned}',
+  'schedule.changeTracking': 'Änderungen kommen per',
+  'schedule.tracking.notifications': 'Änderungsbenachrichtigungen von Microsoft',
+  'schedule.tracking.polling': 'Abfrage auf Änderungen',
+  'schedule.tracking.off': 'Aus',
+  'schedule.when': 'Geplante Synchronisierung',
+  'schedule.frequency': 'Wiederholen',
+  'schedule.daily': 'Täglich',
+  'schedule.weekly': 'An ausgewählten Wochentagen',
+  'schedule.days': 'Wochentage',
+  'schedule.pickDay': 'Wählen Sie mindestens einen Wochentag.',
+  'schedule.time': 'Uhrzeit',
+  'schedule.timeInvalid': 'Geben Sie eine Uhrzeit wie 00:30 ein.',
+  'schedule.timeZone': 'Zeitzone',
+  'schedule.changes': 'Änderungsgesteuerte Synchronisierung',
+  'schedule.changeEnabled': 'Kurz nach Änderungen an Benutzern oder Gruppen in Entra ID synchronisieren',
+  'schedule.delay': 'Höchstens warten (Minuten)',
+  'schedule.delayHint': '0 synchronisiert sofort.',
+  'schedule.burst': 'Oder sobald sich so viele Änderungen angesammelt haben',
+};

@@ -1,0 +1,35 @@
+/** The Extensions and Extension groups sections, and the extension fields they show. */
+export const directory = {
+  'extensions.title': 'Extensions',
+  'extensions.intro': 'Synced extensions are created and updated from Entra ID; their locked fields can only change there.',
+  'extensions.caption': 'Extensions',
+  'extensions.none': 'No extensions yet.',
+  'extensions.search': 'Search by number, name or email',
+  'extensions.allSources': 'All',
+
+  'groups.title': 'Extension groups',
+  'groups.intro': 'Synced groups take their name and members from Entra ID and cannot be changed or deleted here.',
+  'groups.caption': 'Extension groups',
+  'groups.none': 'No extension groups yet.',
+  'groups.name': 'Name',
+  'groups.members': 'Members',
+
+  'directory.source': 'Source',
+  'directory.synced': 'Synced',
+  'directory.local': 'Local',
+  'directory.lockedTitle': 'Locked',
+  'directory.notLocked': 'Editable',
+  'directory.groupLocked': 'Name and members locked',
+  'directory.enabled': 'Enabled',
+
+  'field.number': 'Number',
+  'field.firstName': 'First name',
+  'field.lastName': 'Last name',
+  'field.displayName': 'Name',
+  'field.email': 'Email',
+  'field.mobile': 'Mobile',
+  'field.businessPhone': 'Business phone',
+  'field.jobTitle': 'Job title',
+  'field.department': 'Department',
+  'field.office': 'Office',
+} as const;

@@ -1,0 +1,51 @@
+/** The page frame: language names, header, navigation, sign-in, and words and checks every section uses. */
+export const shell = {
+  'language.en': 'English',
+  'language.de': 'Deutsch',
+  'language.zh-CN': '简体中文',
+
+  'shell.product': 'ucbridge admin',
+  'shell.language': 'Language',
+  'shell.navigation': 'Sections',
+  'shell.signedInAs': 'Signed in ({label})',
+  'shell.signOut': 'Sign out',
+  'shell.skipToContent': 'Skip to content',
+
+  'nav.connection': 'Connection',
+  'nav.userSync': 'User sync',
+  'nav.groupSync': 'Group sync',
+  'nav.syncLog': 'Sync log',
+  'nav.extensions': 'Extensions',
+  'nav.groups': 'Extension groups',
+  'nav.presence': 'Presence',
+  'nav.sso': 'Single sign-on',
+  'nav.schedule': 'Schedule',
+  'nav.contacts': 'Contacts',
+  'nav.webhooks': 'Webhooks',
+
+  'signIn.title': 'Sign in to ucbridge',
+  'signIn.intro': 'Enter the admin token. It was printed once when the server first started, or set with UCBRIDGE_ADMIN_TOKEN.',
+  'signIn.token': 'Admin token',
+  'signIn.tokenHint': 'The page keeps you signed in with a secure session cookie, not the token.',
+  'signIn.submit': 'Sign in',
+
+  'common.loading': 'Loading…',
+  'common.cancel': 'Cancel',
+  'common.save': 'Save',
+  'common.copy': 'Copy',
+  'common.copied': 'Copied',
+  'common.copyValue': 'Copy {what}',
+  'common.saved': 'Saved.',
+  'common.yes': 'Yes',
+  'common.no': 'No',
+  'common.more': 'Show more',
+  'common.close': 'Close',
+
+  'form.fixFields': 'Some fields need your attention.',
+
+  'validate.required': 'Required.',
+  'validate.guid': 'Enter an ID like 00000000-0000-0000-0000-000000000000.',
+  'validate.https': 'Enter an address that starts with https://.',
+  'validate.digits': 'Digits only (up to 15).',
+  'validate.range': 'Enter a whole number from {min} to {max}.',
+} as const;

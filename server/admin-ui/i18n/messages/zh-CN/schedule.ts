@@ -1,0 +1,26 @@
+import type { schedule as english } from '../en/schedule.js';
+
+export const schedule: Record<keyof typeof english, string> = {
+  'schedule.title': '计划',
+  'schedule.intro': 'ucbridge 自动同步的时间：按计划，以及 Entra ID 发生更改后不久。',
+  'schedule.next': '下次计划同步',
+  'schedule.nextAt': '{local}（您的时间）· {zoned}',
+  'schedule.changeTracking': '变更获取方式',
+  'schedule.tracking.notifications': 'Microsoft 变更通知',
+  'schedule.tracking.polling': '轮询变更',
+  'schedule.tracking.off': '关闭',
+  'schedule.when': '计划同步',
+  'schedule.frequency': '重复',
+  'schedule.daily': '每天',
+  'schedule.weekly': '在选定的工作日',
+  'schedule.days': '星期',
+  'schedule.pickDay': '请至少选择一天。',
+  'schedule.time': '时间',
+  'schedule.timeInvalid': '请输入类似 00:30 的时间。',
+  'schedule.timeZone': '时区',
+  'schedule.changes': '变更触发同步',
+  'schedule.changeEnabled': 'Entra ID 中用户或组更改后尽快同步',
+  'schedule.delay': '最多等待（分钟）',
+  'schedule.delayHint': '0 表示立即同步。',
+  'schedule.burst': '或累计达到此数量的更改时',
+};
