@@ -10,9 +10,12 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { BackgroundCheckpoints } from './sqlite-checkpoints.js';
 
 /** Prepared statements kept by SQL text: most queries repeat, and preparing is a large share of a small query's cost. */
 const STATEMENT_CACHE = 256;
+/** WAL pages (4 KB) after which the writer checkpoints itself. */
+export const WRITER_CHECKPOINT_PAGES = 16_384;
 
 /**
  * The one SQLite connection (better-sqlite3). Unlike Kysely's own SQLite driver it keeps prepared
@@ -22,7 +25,11 @@ const STATEMENT_CACHE = 256;
 class SqliteConnection implements DatabaseConnection {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: BetterSqlite) {}
+  constructor(
+    readonly db: BetterSqlite,
+    /** Called after each committed write (a transaction's commit, or a statement outside one). */
+    private readonly committed: () => void,
+  ) {}
 
   private prepare(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -41,10 +48,12 @@ class SqliteConnection implements DatabaseConnection {
     const parameters = query.parameters as unknown[];
     if (Array.isArray(parameters[0])) {
       const rows = (parameters as unknown[][]).map((row) => ({ changes: statement.run(row).changes }));
+      if (!this.db.inTransaction) this.committed();
       return Promise.resolve({ rows: rows as R[], numAffectedRows: BigInt(rows.reduce((sum, r) => sum + r.changes, 0)) });
     }
     if (statement.reader) return Promise.resolve({ rows: statement.all(parameters) as R[] });
     const { changes, lastInsertRowid } = statement.run(parameters);
+    if (!this.db.inTransaction) this.committed();
     return Promise.resolve({ rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) });
   }
 
@@ -56,6 +65,7 @@ class SqliteConnection implements DatabaseConnection {
 /** SQLite has one connection: a queue hands it to one query or transaction at a time. */
 class SqliteDriver implements Driver {
   private connection: SqliteConnection | undefined;
+  private checkpoints: BackgroundCheckpoints | undefined;
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
@@ -68,11 +78,14 @@ class SqliteDriver implements Driver {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    // A first sync writes tens of megabytes: checkpoint every ~80 MB of WAL rather than every 4 MB
-    // (each checkpoint rewrites the pages again), and give the WAL file back afterwards.
-    db.pragma('wal_autocheckpoint = 20000');
+    // A first sync writes tens of megabytes of WAL: give the file back afterwards.
     db.pragma('journal_size_limit = 67108864');
-    this.connection = new SqliteConnection(db);
+    // Checkpoints run beside the writer (sqlite-checkpoints.ts). The writer's own only bounds the WAL
+    // (64 MB) when that thread falls behind a long write, and then copies just what it left.
+    db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    this.checkpoints = BackgroundCheckpoints.start(this.file, (message) => process.emitWarning(`SQLite background checkpoints stopped: ${message}`));
+    const checkpoints = this.checkpoints;
+    this.connection = new SqliteConnection(db, () => checkpoints.wrote());
     return Promise.resolve();
   }
 
@@ -103,10 +116,11 @@ class SqliteDriver implements Driver {
     return Promise.resolve();
   }
 
-  destroy(): Promise<void> {
+  async destroy(): Promise<void> {
+    await this.checkpoints?.close();
+    this.checkpoints = undefined;
     this.connection?.db.close();
     this.connection = undefined;
-    return Promise.resolve();
   }
 }
 
