@@ -28,7 +28,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], fileParallelism: false },
+        test: {
+          name: 'browser',
+          include: ['test/**/*.browser.test.ts'],
+          fileParallelism: false,
+          // The pages re-read the server once a second (POLL_MS) while work runs in the
+          // background; vitest's default 1 s poll deadline would race with that refresh.
+          expect: { poll: { timeout: 10_000 } },
+        },
       },
     ],
   },
