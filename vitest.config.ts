@@ -9,6 +9,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for background work (a delivery sent, a job run, the admin page's
+    // once-a-second refresh); vitest's default 1 s deadline flakes on a loaded 2-core machine.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,
@@ -32,9 +35,6 @@ export default defineConfig({
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
           fileParallelism: false,
-          // The pages re-read the server once a second (POLL_MS) while work runs in the
-          // background; vitest's default 1 s poll deadline would race with that refresh.
-          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
