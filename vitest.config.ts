@@ -31,11 +31,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: {
-          name: 'browser',
-          include: ['test/**/*.browser.test.ts'],
-          fileParallelism: false,
-        },
+        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], fileParallelism: false },
       },
     ],
   },

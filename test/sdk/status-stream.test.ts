@@ -62,7 +62,7 @@ describe('presence.subscribe', () => {
     // Missed while the connection is down; the server replays them after the resumed id.
     await change('lunch');
     await change('off_work');
-    await expect.poll(() => seen.map((s) => s.status), { timeout: 10_000 }).toEqual(['available', 'away', 'lunch', 'off_work']);
+    await expect.poll(() => seen.map((s) => s.status)).toEqual(['available', 'away', 'lunch', 'off_work']);
     expect(net.streams).toHaveLength(2);
     expect(net.streams[1]?.lastEventId).toMatch(/^[\w-]+\.\d+$/);
     expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);

@@ -101,7 +101,7 @@ describe('interrupted runs', () => {
     await world.restart();
     const expected = world.emu.state.directory.users.filter((u) => u.deletedAt === null && u.data.accountEnabled).length;
     const finished = await expect
-      .poll(async () => (await world!.json<{ items: RunView[] }>('/api/v1/sync-runs')).body.items, { timeout: 10_000 })
+      .poll(async () => (await world!.json<{ items: RunView[] }>('/api/v1/sync-runs')).body.items)
       .toSatisfy((runs: RunView[]) => runs.some((r) => r.id !== runId && r.status === 'succeeded'))
       .then(() => world!.json<{ items: RunView[] }>('/api/v1/sync-runs'));
     const [completing, interrupted] = finished.body.items;
@@ -125,7 +125,7 @@ describe('interrupted runs', () => {
     await leaveAsKilled(runId);
 
     await world.restart();
-    const run = await expect.poll(async () => (await world!.json<RunView>(`/api/v1/sync-runs/${runId}`)).body.status, { timeout: 10_000 }).toBe('succeeded').then(() => world!.json<RunView>(`/api/v1/sync-runs/${runId}`));
+    const run = await expect.poll(async () => (await world!.json<RunView>(`/api/v1/sync-runs/${runId}`)).body.status).toBe('succeeded').then(() => world!.json<RunView>(`/api/v1/sync-runs/${runId}`));
     expect(run.body.counts.updated).toBe(30);
     expect(run.body.progress.applied).toBe(run.body.progress.planned);
     expect(await titles()).toBe(30);

@@ -107,7 +107,7 @@ describe('delivery', () => {
     const endpoint = await register({ url: receiver.url, events: ['contact.*'] });
     receiver.script.push(503, 503, 503, 503);
     await publishEvent(server.store.db, TENANT, 'contact.deleted', { id: 'c2' });
-    await expect.poll(async () => (await deliveries(endpoint.id))[0], { timeout: 10_000 }).toMatchObject({
+    await expect.poll(async () => (await deliveries(endpoint.id))[0]).toMatchObject({
       status: 'failed',
       attempts: 4,
       responseStatus: 503,
