@@ -3,12 +3,13 @@
  * an incremental run after 100 changes; against the emulator in a child process (so its memory and
  * CPU are not counted as ours), SQLite store (PostgreSQL when DATABASE_URL is set: a fresh schema,
  * dropped afterwards). Prints time, Graph requests, peak RSS and the ratio to paging the same data
- * raw (users delta + groups delta with members, no processing; paged before and after the sync).
+ * raw (users delta + groups delta with members, no processing; paged before and after the sync),
+ * with the emulator's CPU and the floor the machine's cores put under that ratio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
@@ -31,16 +32,46 @@ async function startEmulatorProcess(users: number): Promise<{ info: EmulatorInfo
   throw new Error('emulator did not start');
 }
 
-/** Time, CPU (all of this process's threads: the SQLite thread too) and peak RSS (sampled every 25 ms) while `work` runs. */
-async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number; peakRssMb: number }> {
+/**
+ * CPU time of another process so far (Linux: /proc/<pid>/stat, fields utime and stime in USER_HZ
+ * ticks, which is 100 on every Linux architecture Node supports); undefined elsewhere.
+ * https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html
+ */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== 'linux') return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface Measured<T> {
+  value: T;
+  ms: number;
+  cpuMs: number;
+  /** The emulator's CPU meanwhile (it shares this machine's cores with us). */
+  emulatorCpuMs: number | undefined;
+  peakRssMb: number;
+}
+
+/** Time, CPU (all of this process's threads: the SQLite checkpoint thread too), the emulator's CPU and peak RSS (sampled every 25 ms) while `work` runs. */
+async function measured<T>(emulatorPid: number | undefined, work: () => Promise<T>): Promise<Measured<T>> {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const emulatorCpu = processCpuMs(emulatorPid);
   try {
     const value = await work();
     const used = process.cpuUsage(cpu);
-    return { value, ms: Math.round(performance.now() - started), cpuMs: Math.round((used.user + used.system) / 1000), peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) };
+    const emulatorUsed = processCpuMs(emulatorPid);
+    return {
+      value,
+      ms: Math.round(performance.now() - started),
+      cpuMs: Math.round((used.user + used.system) / 1000),
+      emulatorCpuMs: emulatorCpu === undefined || emulatorUsed === undefined ? undefined : emulatorUsed - emulatorCpu,
+      peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -72,7 +103,7 @@ async function benchSize(users: number): Promise<BenchResult> {
     const graph = await graphForTenant(deps, DEFAULT_TENANT);
 
     const pageRaw = () =>
-      measured(async () => {
+      measured(child.pid, async () => {
         let n = 0;
         const headers = { Prefer: 'odata.maxpagesize=999' };
         for await (const page of graph.delta('/users/delta', { item: entraUser, select: USER_SELECT, headers })) n += page.items.length;
@@ -83,7 +114,7 @@ async function benchSize(users: number): Promise<BenchResult> {
 
     const run = async () => {
       const before = graph.stats.requests;
-      const result = await measured(async () => {
+      const result = await measured(child.pid, async () => {
         const id = await startSync(deps, DEFAULT_TENANT, { trigger: 'manual', graph });
         await waitForRun(store, id);
         return getRun(store, DEFAULT_TENANT, id);
@@ -94,7 +125,8 @@ async function benchSize(users: number): Promise<BenchResult> {
     // Paged again right after the sync: this machine's speed drifts between runs by more than the
     // effect measured, so the ratio is taken to the mean of the two.
     const rawAfter = await pageRaw();
-    const raw = { ms: Math.round((rawBefore.ms + rawAfter.ms) / 2), cpuMs: Math.round((rawBefore.cpuMs + rawAfter.cpuMs) / 2), value: rawBefore.value, peakRssMb: Math.max(rawBefore.peakRssMb, rawAfter.peakRssMb) };
+    const mean = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Math.round((a + b) / 2));
+    const raw = { ms: mean(rawBefore.ms, rawAfter.ms) ?? 0, cpuMs: mean(rawBefore.cpuMs, rawAfter.cpuMs) ?? 0, emulatorCpuMs: mean(rawBefore.emulatorCpuMs, rawAfter.emulatorCpuMs), value: rawBefore.value, peakRssMb: Math.max(rawBefore.peakRssMb, rawAfter.peakRssMb) };
 
     const listed = (await control(info, '/users?limit=200&offset=10', 'GET')) as { users?: Array<{ id: string }> } | Array<{ id: string }>;
     const ids = (Array.isArray(listed) ? listed : (listed.users ?? [])).map((u) => u.id);
@@ -103,17 +135,26 @@ async function benchSize(users: number): Promise<BenchResult> {
     for (let i = 0; i < 20; i++) await control(info, '/users', 'POST', { displayName: `Bench New ${i}`, mailNickname: `bench.new.${i}`, accountEnabled: true });
     const incremental = await run();
 
+    // The ratio no scheduling could beat here: the full sync's CPU and the emulator's, spread
+    // perfectly over this machine's cores (a PostgreSQL server's own CPU is not counted).
+    const cores = availableParallelism();
+    const floor = full.emulatorCpuMs === undefined ? undefined : (full.cpuMs + full.emulatorCpuMs) / cores / raw.ms;
     const result = {
       store: store.dialect,
       users,
       groups: 500,
-      raw: { ms: raw.ms, cpuMs: raw.cpuMs, objects: raw.value, peakRssMb: raw.peakRssMb, samplesMs: [rawBefore.ms, rawAfter.ms] },
-      full: { ms: full.ms, cpuMs: full.cpuMs, requests: full.requests, peakRssMb: full.peakRssMb, status: full.value.status, counts: full.value.counts },
+      cores,
+      raw: { ms: raw.ms, cpuMs: raw.cpuMs, emulatorCpuMs: raw.emulatorCpuMs, objects: raw.value, peakRssMb: raw.peakRssMb, samplesMs: [rawBefore.ms, rawAfter.ms] },
+      full: { ms: full.ms, cpuMs: full.cpuMs, emulatorCpuMs: full.emulatorCpuMs, requests: full.requests, peakRssMb: full.peakRssMb, status: full.value.status, counts: full.value.counts },
       incremental: { ms: incremental.ms, requests: incremental.requests, status: incremental.value.status, counts: incremental.value.counts },
       ratioToRawPaging: Number((full.ms / raw.ms).toFixed(2)),
+      ratioFloor: floor === undefined ? undefined : Number(floor.toFixed(2)),
     };
+    const emulatorCpu = (ms: number | undefined) => (ms === undefined ? '' : `, emulator CPU ${ms} ms`);
     process.stdout.write(
-      `${users} users (${store.dialect}): raw paging ${raw.ms} ms (before/after the sync: ${rawBefore.ms}/${rawAfter.ms} ms, CPU ${raw.cpuMs} ms) | full sync ${full.ms} ms (CPU ${full.cpuMs} ms), ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging} | ` +
+      `${users} users (${store.dialect}): raw paging ${raw.ms} ms (before/after the sync: ${rawBefore.ms}/${rawAfter.ms} ms, CPU ${raw.cpuMs} ms${emulatorCpu(raw.emulatorCpuMs)}) | ` +
+        `full sync ${full.ms} ms (CPU ${full.cpuMs} ms${emulatorCpu(full.emulatorCpuMs)}), ${full.requests} requests, peak RSS ${full.peakRssMb} MB, ratio ${result.ratioToRawPaging}` +
+        `${result.ratioFloor === undefined ? '' : ` (floor on ${cores} cores: ${result.ratioFloor})`} | ` +
         `incremental (100 changes) ${incremental.ms} ms, ${incremental.requests} requests, ${JSON.stringify(incremental.value.counts)}\n`,
     );
     return result;
