@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { activeRun, busyError, createRun, emptyCounts, getRun, saveRun, type RunTrigger } from '../directory/index.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
-import { nowIso, type Store } from '../store/index.js';
+import { lockUntilCommit, nowIso, type Store } from '../store/index.js';
 import { publishEvents } from '../webhooks/index.js';
 import { ContactRunStopped, executeContactRun } from './run.js';
 import { hasSyncedPhonebooks } from './phonebooks.js';
@@ -57,7 +56,7 @@ export async function closeStaleRuns(store: Store, staleMs = STALE_MS): Promise<
 /** One contacts run per tenant at a time (across instances on PostgreSQL: an advisory lock). */
 async function claimRun(store: Store, tenantId: string, trigger: RunTrigger): Promise<string> {
   return store.db.transaction().execute(async (trx) => {
-    if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`contacts:${tenantId}`}))`.execute(trx);
+    await lockUntilCommit(trx, `contacts:${tenantId}`);
     const busy = await activeRun(trx, tenantId, new Date(Date.now() - STALE_MS).toISOString(), CONTACTS_RUN_KIND);
     if (busy) throw busyError(busy);
     return createRun(trx, tenantId, trigger, CONTACTS_RUN_KIND);

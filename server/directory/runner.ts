@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
-import { refreshStatistics, type Store } from '../store/index.js';
+import { lockUntilCommit, refreshStatistics, type Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
 import { DirectApplier } from './direct-apply.js';
@@ -157,7 +156,7 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
 /** Serialises run creation per tenant (across instances on PostgreSQL: an advisory lock). */
 async function claimRun(deps: SyncDeps, tenantId: string, trigger: RunTrigger): Promise<string> {
   return deps.store.db.transaction().execute(async (trx) => {
-    if (deps.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`sync:${tenantId}`}))`.execute(trx);
+    await lockUntilCommit(trx, `sync:${tenantId}`);
     const busy = await activeRun(trx, tenantId, new Date(Date.now() - STALE_MS).toISOString());
     if (busy) throw busyError(busy);
     return createRun(trx, tenantId, trigger);

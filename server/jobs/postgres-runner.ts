@@ -92,7 +92,7 @@ export class PostgresJobRunner implements JobRunner {
     if (!key) return this.sent(await this.boss.send(name, data, send), name);
     return this.inTransaction(async (client) => {
       // Check-then-insert of one key must not interleave with another instance's.
-      await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, `enqueue:${name}:${key}`]);
+      await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, this.lockKey(`enqueue:${name}:${key}`)]);
       const queued = await client.query<{ id: string }>(
         `update ${this.options.schema}.job set start_after = least(start_after, $3)
           where id = (select id from ${this.options.schema}.job
@@ -178,11 +178,19 @@ export class PostgresJobRunner implements JobRunner {
     }
   }
 
+  /**
+   * Advisory locks belong to the whole database: keys carry this deployment's pg-boss schema, so
+   * deployments (or test runs) sharing a database never wait on each other's keys.
+   */
+  private lockKey(key: string): string {
+    return `${this.options.schema}:${key}`;
+  }
+
   /** A session advisory lock on a dedicated connection: PostgreSQL drops it if this process dies. */
   private async tryLock(key: string): Promise<(() => Promise<void>) | undefined> {
     const client = await this.pool.connect();
     try {
-      const result = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [LOCK_CLASS, key]);
+      const result = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [LOCK_CLASS, this.lockKey(key)]);
       if (!result.rows[0]?.ok) {
         client.release();
         return undefined;
@@ -193,7 +201,7 @@ export class PostgresJobRunner implements JobRunner {
     }
     return async () => {
       try {
-        await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, key]);
+        await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.lockKey(key)]);
         client.release();
       } catch (error) {
         client.release(true);
@@ -223,10 +231,10 @@ export class PostgresJobRunner implements JobRunner {
       // pg-boss creates a partition per queue; two instances creating one at once deadlock.
       const client = await this.pool.connect();
       try {
-        await client.query('select pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, `queue:${name}`]);
+        await client.query('select pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, this.lockKey(`queue:${name}`)]);
         await this.boss.createQueue(name, { name, policy: 'standard' });
       } finally {
-        await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, `queue:${name}`]).catch(() => undefined);
+        await client.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.lockKey(`queue:${name}`)]).catch(() => undefined);
         client.release();
       }
     }

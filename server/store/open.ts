@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../errors.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { sqliteDialect } from './sqlite-driver.js';
+import { SchemaPostgresDialect } from './postgres-introspector.js';
 import { createSecretBox, loadSecretKeys, type SecretBox } from './secret-box.js';
 
 export interface StoreOptions {
@@ -32,7 +33,7 @@ function sqliteDb(dataDir: string): Kysely<Database> {
 
 function postgresDb(url: string, schema: string): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, schema) });
 }
 
 async function migrate(db: Kysely<Database>, dialect: Dialect, schema: string): Promise<void> {

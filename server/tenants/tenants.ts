@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError, registerErrorCodes } from '../errors.js';
 import { adminTokenRepo, DEFAULT_TENANT, generateAdminToken, nowIso, type Store } from '../store/index.js';
@@ -71,11 +70,9 @@ export async function deleteTenant(store: Store, id: string): Promise<void> {
   });
 }
 
-/** Tables of this store (on PostgreSQL: of its schema only) that have a `tenant_id` column. */
+/** Tables of this store (on PostgreSQL the introspection reads its schema only) that have a `tenant_id` column. */
 async function tenantTables(store: Store): Promise<string[]> {
-  const schema =
-    store.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s : undefined;
   return (await store.db.introspection.getTables())
-    .filter((t) => t.schema === schema && t.name !== 'tenant' && t.columns.some((c) => c.name === 'tenant_id'))
+    .filter((t) => t.name !== 'tenant' && t.columns.some((c) => c.name === 'tenant_id'))
     .map((t) => t.name);
 }

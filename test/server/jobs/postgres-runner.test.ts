@@ -31,10 +31,10 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('PostgresJobRunner (
     await database.drop();
   });
 
-  /** One "instance": its own pg-boss and pool on the shared schema. */
-  function instance(options: Partial<PostgresRunnerOptions> = {}) {
+  /** One "instance": its own pg-boss and pool on the shared schema (or on `on`, another deployment's). */
+  function instance(options: Partial<PostgresRunnerOptions> = {}, on: Store = store) {
     const errors: unknown[] = [];
-    const r = new PostgresJobRunner(store.db, {
+    const r = new PostgresJobRunner(on.db, {
       connectionString: TEST_DATABASE_URL,
       schema: jobsSchemaName(database.databaseSchema),
       pollSeconds: 0.5,
@@ -94,6 +94,37 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('PostgresJobRunner (
     await until(() => done.length === 2, 'both jobs');
     expect(done).toEqual(['true', 'false']);
     expect(most).toBe(1);
+  });
+
+  it('runs one key at once in two deployments that share the database in their own schemas', async () => {
+    const other = createTestDatabase();
+    const otherStore = await openStore(other);
+    try {
+      const name = `deployments-${randomUUID().slice(0, 8)}`;
+      let running = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const handler = async () => {
+        running++;
+        await gate;
+        running--;
+      };
+      const a = instance();
+      const b = instance({ schema: jobsSchemaName(other.databaseSchema) }, otherStore);
+      a.work(name, handler);
+      b.work(name, handler);
+      await Promise.all([a.start(), b.start()]);
+      await a.enqueue(name, 'default', { singletonKey: 'tenant-sync' });
+      await b.enqueue(name, 'default', { singletonKey: 'tenant-sync' });
+      // Advisory locks are database-wide: an unscoped key would keep b's job waiting for a's.
+      await until(() => running === 2, 'each deployment to run its own job');
+      release();
+      await until(() => running === 0, 'both jobs to finish');
+    } finally {
+      for (const r of runners.splice(0)) await r.stop();
+      await otherStore.close();
+      await other.drop();
+    }
   });
 
   it('retries a failed job with backoff, counting attempts', async () => {
