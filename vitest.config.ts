@@ -2,11 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 // One root config. Tests that touch the store run twice: once on SQLite (project "sqlite")
 // and once on PostgreSQL (project "postgres", via UCBRIDGE_TEST_DB). Browser tests run alone
-// (project "browser") because Chromium is heavy on a 2-core machine.
+// (project "browser") because Chromium is heavy on a 2-core machine: in a group of their own,
+// after the others. In the same group, their one-file-at-a-time limit held every project to it.
 const storeTests = ['test/server/**/*.test.ts'];
 
 export default defineConfig({
   test: {
+    // Two test files at a time. Vitest's default is one fewer than the cores, so a 2-core machine
+    // ran every file in turn. More than two would open too many PostgreSQL connections: each file
+    // starts servers with pools of their own.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // expect.poll waits for background work (a delivery sent, a job run, the admin page's
@@ -31,7 +36,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], fileParallelism: false },
+        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
