@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // One root config. Tests that touch the store run twice: once on SQLite (project "sqlite")
 // and once on PostgreSQL (project "postgres", via UCBRIDGE_TEST_DB). Browser tests run alone
-// (project "browser") because Chromium is heavy on a 2-core machine: in a group of their own,
-// after the others. In the same group, their one-file-at-a-time limit held every project to it.
+// (project "browser") because Chromium is heavy on a 2-core machine: one file at a time, in a
+// group of their own after the others, so no server test file runs beside them.
 const storeTests = ['test/server/**/*.test.ts'];
 
 export default defineConfig({

@@ -125,8 +125,9 @@ async function benchSize(users: number): Promise<BenchResult> {
     // Paged again right after the sync: this machine's speed drifts between runs by more than the
     // effect measured, so the ratio is taken to the mean of the two.
     const rawAfter = await pageRaw();
-    const mean = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Math.round((a + b) / 2));
-    const raw = { ms: mean(rawBefore.ms, rawAfter.ms) ?? 0, cpuMs: mean(rawBefore.cpuMs, rawAfter.cpuMs) ?? 0, emulatorCpuMs: mean(rawBefore.emulatorCpuMs, rawAfter.emulatorCpuMs), value: rawBefore.value, peakRssMb: Math.max(rawBefore.peakRssMb, rawAfter.peakRssMb) };
+    const mean = (a: number, b: number) => Math.round((a + b) / 2);
+    const emulatorCpuMs = rawBefore.emulatorCpuMs === undefined || rawAfter.emulatorCpuMs === undefined ? undefined : mean(rawBefore.emulatorCpuMs, rawAfter.emulatorCpuMs);
+    const raw = { ms: mean(rawBefore.ms, rawAfter.ms), cpuMs: mean(rawBefore.cpuMs, rawAfter.cpuMs), emulatorCpuMs, value: rawBefore.value, peakRssMb: Math.max(rawBefore.peakRssMb, rawAfter.peakRssMb) };
 
     const listed = (await control(info, '/users?limit=200&offset=10', 'GET')) as { users?: Array<{ id: string }> } | Array<{ id: string }>;
     const ids = (Array.isArray(listed) ? listed : (listed.users ?? [])).map((u) => u.id);
