@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { getRun, startSync, waitForRun } from './directory/index.js';
+import { configureRunLiveness, getRun, startSync, waitForRun } from './directory/index.js';
 import { AppError } from './errors.js';
 import { closeGraphTransports } from './graph/index.js';
 import { getIntegrationView } from './integration/index.js';
@@ -44,6 +44,7 @@ async function sync(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { full: { type: 'boolean', default: false } }, strict: true });
   const config = loadConfig();
   const store = await openStore(config);
+  configureRunLiveness(store, config.runHeartbeatSeconds);
   try {
     const id = await startSync({ store, config }, DEFAULT_TENANT, { trigger: 'manual', full: values.full });
     await waitForRun(store, id);

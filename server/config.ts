@@ -44,6 +44,11 @@ export const configSchema = z.strictObject({
   logLevel: z.enum(logLevels).default('info'),
   /** Requests per minute per client on sign-in endpoints. */
   authRateLimit: z.coerce.number().int().positive().default(30),
+  /**
+   * Seconds between a running sync's heartbeats; a run silent for four of them belongs to a dead
+   * process, and another instance (or the next start) takes its work over.
+   */
+  runHeartbeatSeconds: z.coerce.number().int().min(1).max(300).default(15),
   trustProxy: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -69,6 +74,7 @@ export const envNames: Record<keyof Config, string> = {
   graphCaFile: 'GRAPH_CA_FILE',
   logLevel: 'LOG_LEVEL',
   authRateLimit: 'AUTH_RATE_LIMIT',
+  runHeartbeatSeconds: 'RUN_HEARTBEAT_SECONDS',
   trustProxy: 'TRUST_PROXY',
 };
 

@@ -1,7 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { contactSyncService } from './contacts/index.js';
-import { directoryService } from './directory/index.js';
+import { configureRunLiveness, directoryService } from './directory/index.js';
 import { createApp, type AppContext, type ZodApp } from './http/index.js';
 import { handleGraphNotifications, jobsService } from './jobs/index.js';
 import { createMetrics } from './metrics/index.js';
@@ -65,6 +65,7 @@ export interface StartOptions {
 /** Composition root: config → store → app → background services → listen. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<ServerHandle> {
   const store = await openStore(config);
+  configureRunLiveness(store, config.runHeartbeatSeconds);
   const generatedAdminToken = await bootstrapAdmin(store, config);
   const ctx: AppContext = { config, store, metrics: createMetrics(), servicesStarted: false };
   const app = await createApp(ctx, options.logStream ? { logStream: options.logStream } : {});

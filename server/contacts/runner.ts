@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
-import { activeRun, busyError, createRun, emptyCounts, getRun, saveRun, type RunTrigger } from '../directory/index.js';
+import { activeRun, busyError, createRun, emptyCounts, getRun, keepAlive, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
 import { lockUntilCommit, nowIso, type Store } from '../store/index.js';
 import { publishEvents } from '../webhooks/index.js';
@@ -28,9 +28,6 @@ export interface ContactRunOptions {
   concurrency?: number;
 }
 
-/** A contacts run whose heartbeat is older than this belongs to a dead process. */
-const STALE_MS = 60_000;
-
 interface Execution {
   stop: boolean;
   promise: Promise<void>;
@@ -43,13 +40,13 @@ const runningIn = (store: Store) => {
 };
 
 /** Contacts runs a dead process left `running` are closed (per-folder delta links make the next run cheap). */
-export async function closeStaleRuns(store: Store, staleMs = STALE_MS): Promise<void> {
+export async function closeStaleRuns(store: Store, staleMs?: number): Promise<void> {
   await store.db
     .updateTable('sync_run')
     .set({ status: 'failed', error: 'Interrupted (the server stopped); the next run continues from the last synced folders.', finished_at: nowIso() })
     .where('kind', '=', CONTACTS_RUN_KIND)
     .where('status', '=', 'running')
-    .where('heartbeat_at', '<=', new Date(Date.now() - staleMs).toISOString())
+    .where('heartbeat_at', '<=', staleBefore(store, staleMs))
     .execute();
 }
 
@@ -57,7 +54,7 @@ export async function closeStaleRuns(store: Store, staleMs = STALE_MS): Promise<
 async function claimRun(store: Store, tenantId: string, trigger: RunTrigger): Promise<string> {
   return store.db.transaction().execute(async (trx) => {
     await lockUntilCommit(trx, `contacts:${tenantId}`);
-    const busy = await activeRun(trx, tenantId, new Date(Date.now() - STALE_MS).toISOString(), CONTACTS_RUN_KIND);
+    const busy = await activeRun(trx, tenantId, staleBefore(store), CONTACTS_RUN_KIND);
     if (busy) throw busyError(busy);
     return createRun(trx, tenantId, trigger, CONTACTS_RUN_KIND);
   });
@@ -92,8 +89,7 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
   await closeStaleRuns(deps.store);
   const runId = await claimRun(deps.store, tenantId, options.trigger);
   const execution: Execution = { stop: false, promise: Promise.resolve() };
-  const heartbeat = setInterval(() => void saveRun(deps.store.db, runId, {}).catch(() => undefined), 15_000);
-  heartbeat.unref();
+  const stopBeating = keepAlive(deps.store, () => saveRun(deps.store.db, runId, {}));
   const input = {
     store: deps.store,
     graph,
@@ -110,7 +106,7 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
     )
     .catch((error: unknown) => deps.log?.error({ err: error, runId }, 'cannot record the contact sync result'))
     .finally(() => {
-      clearInterval(heartbeat);
+      stopBeating();
       runningIn(deps.store).delete(runId);
     });
   runningIn(deps.store).set(runId, execution);

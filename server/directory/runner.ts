@@ -5,6 +5,7 @@ import { lockUntilCommit, refreshStatistics, type Store } from '../store/index.j
 import { syncAvatars } from './avatars.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
 import { DirectApplier } from './direct-apply.js';
+import { keepAlive, staleBefore } from './liveness.js';
 import { buildPlan, StopRequested } from './plan.js';
 import { PlanWriter, type PlanSink } from './plan-items.js';
 import { countSynced } from './plan-users.js';
@@ -33,8 +34,6 @@ export interface StartOptions {
   followUp?: boolean;
 }
 
-/** A run whose heartbeat is older than this belongs to a dead process. */
-export const STALE_MS = 60_000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
 interface Execution {
@@ -59,8 +58,7 @@ const runningIn = (store: Store) => {
 function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldStop: () => boolean) => Promise<void>): void {
   const db = deps.store.db;
   const execution: Execution = { stop: false, promise: Promise.resolve() };
-  const heartbeat = setInterval(() => void saveRun(db, runId, {}).catch(() => undefined), 15_000);
-  heartbeat.unref();
+  const stopBeating = keepAlive(deps.store, () => saveRun(db, runId, {}));
   execution.promise = work(() => execution.stop)
     .catch(async (error: unknown) => {
       if (error instanceof StopRequested) {
@@ -74,7 +72,7 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
     })
     .catch((error: unknown) => deps.log?.error({ err: error, runId }, 'cannot record the sync run result'))
     .finally(() => {
-      clearInterval(heartbeat);
+      stopBeating();
       runningIn(deps.store).delete(runId);
       const next = followUpsOf(deps.store).get(tenantId);
       if (next && !execution.stop) {
@@ -90,13 +88,13 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
  * its last committed chunk; an interrupted plan is dropped (the next plan starts over). Returns
  * whether one of them was a first population, which only a new run completes.
  */
-export async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number, shouldStop = () => false): Promise<boolean> {
-  const staleBefore = new Date(Date.now() - staleMs).toISOString();
+export async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number | undefined, shouldStop = () => false): Promise<boolean> {
+  const abandonedBefore = staleBefore(deps.store, staleMs);
   const rows = await deps.store.db
     .selectFrom('sync_run')
     .select(['id', 'status'])
     .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<=', staleBefore)]), eb('status', '=', 'failed')]))
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<=', abandonedBefore)]), eb('status', '=', 'failed')]))
     .where('plan', 'not like', '%"phase":"done"%')
     .orderBy('created_at')
     .execute();
@@ -131,7 +129,7 @@ async function planSink(deps: SyncDeps, tenantId: string, runId: string, graph: 
 }
 
 async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient, options: StartOptions, shouldStop: () => boolean) {
-  await recoverInterrupted(deps, tenantId, STALE_MS, shouldStop);
+  await recoverInterrupted(deps, tenantId, undefined, shouldStop);
   const [users, groups] = await Promise.all([readSettings(deps.store, tenantId, USER_SYNC), readSettings(deps.store, tenantId, GROUP_SYNC)]);
   const sink = await planSink(deps, tenantId, runId, graph, options);
   const built = await buildPlan({ db: deps.store.db, graph, tenantId, runId, users, groups, full: options.full === true, shouldStop, pageSize: options.pageSize, sink });
@@ -157,7 +155,7 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
 async function claimRun(deps: SyncDeps, tenantId: string, trigger: RunTrigger): Promise<string> {
   return deps.store.db.transaction().execute(async (trx) => {
     await lockUntilCommit(trx, `sync:${tenantId}`);
-    const busy = await activeRun(trx, tenantId, new Date(Date.now() - STALE_MS).toISOString());
+    const busy = await activeRun(trx, tenantId, staleBefore(deps.store));
     if (busy) throw busyError(busy);
     return createRun(trx, tenantId, trigger);
   });
@@ -224,7 +222,7 @@ export async function stopRuns(store: Store): Promise<void> {
  * run is dead), and starts a run to complete an interrupted first population.
  */
 export function recoverOnStart(deps: SyncDeps, tenantIds: string[]): void {
-  const staleMs = deps.store.dialect === 'sqlite' ? 0 : STALE_MS;
+  const staleMs = deps.store.dialect === 'sqlite' ? 0 : undefined;
   for (const tenantId of tenantIds) {
     const key = `recovery:${tenantId}`;
     launch(deps, tenantId, key, async (shouldStop) => {

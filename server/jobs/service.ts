@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { onSyncSettingsSaved } from '../directory/index.js';
+import { onSyncSettingsSaved, runLiveness } from '../directory/index.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { handleLifecycle, queuePoll, reconcileTenant, type TrackingDeps, type TrackingMode } from './change-tracking.js';
@@ -81,6 +81,7 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
   runner.work(LIFECYCLE, (job) => handleLifecycle(runtime, job));
 
   let timer: NodeJS.Timeout | undefined;
+  let abandonedCheck: NodeJS.Timeout | undefined;
   let stopped = false;
   const reconcileAll = async () => {
     const tenants = await ctx.store.db.selectFrom('integration').select('tenant_id').execute();
@@ -89,17 +90,24 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
     }
   };
   // Scaled out, an instance that dies leaves its run to the others (one process owns SQLite and
-  // resumes its own runs on start). Not at start: the directory service is resuming runs then.
-  const resumeAbandoned = async () => {
-    if (ctx.store.dialect !== 'postgres') return;
-    const resumed = await queueAbandonedRuns(ctx.store, runner);
-    if (resumed.length > 0) log.warn({ tenants: resumed }, 'resuming directory syncs abandoned by a stopped instance');
+  // resumes its own runs on start), checked once per heartbeat so a run is taken over soon after
+  // it goes stale. Not at start: the directory service is resuming runs then.
+  const resumeAbandoned = () => {
+    if (stopped || ctx.store.dialect !== 'postgres') return;
+    abandonedCheck = setTimeout(() => {
+      void queueAbandonedRuns(ctx.store, runner)
+        .then((resumed) => {
+          if (resumed.length > 0) log.warn({ tenants: resumed }, 'resuming directory syncs abandoned by a stopped instance');
+        })
+        .catch((err: unknown) => log.warn({ err }, 'checking for abandoned syncs failed'))
+        .finally(resumeAbandoned);
+    }, runLiveness(ctx.store).heartbeatMs);
+    abandonedCheck.unref();
   };
   const every = () => {
     if (stopped) return;
     const next = () =>
       void reconcileAll()
-        .then(resumeAbandoned)
         .catch((err: unknown) => log.warn({ err }, 'reconcile failed'))
         .finally(every);
     timer = setTimeout(next, { ...options, ...configured.get(ctx.store) }.reconcileMs);
@@ -112,10 +120,12 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
       await runner.start();
       await reconcileAll();
       every();
+      resumeAbandoned();
     },
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(abandonedCheck);
       runtimes.delete(ctx.store);
       await runner.stop();
     },

@@ -1,5 +1,5 @@
 import { isAppError } from '../errors.js';
-import { STALE_MS, startSync, waitForRun, type SyncDeps } from '../directory/index.js';
+import { staleBefore, startSync, waitForRun, type SyncDeps } from '../directory/index.js';
 import type { Store } from '../store/index.js';
 import type { Job, JobRunner } from './runner.js';
 
@@ -46,13 +46,12 @@ export async function runDirectorySync(deps: SyncDeps, runner: JobRunner, job: J
  * stale), so whichever instance takes the job resumes the interrupted apply and finishes the sync.
  */
 export async function queueAbandonedRuns(store: Store, runner: JobRunner): Promise<string[]> {
-  const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
   const rows = await store.db
     .selectFrom('sync_run')
     .select('tenant_id')
     .distinct()
     .where('status', '=', 'running')
-    .where('heartbeat_at', '<=', staleBefore)
+    .where('heartbeat_at', '<=', staleBefore(store))
     .execute();
   for (const { tenant_id } of rows) await runner.enqueue(DELTA_SYNC, tenant_id, { singletonKey: syncKey(tenant_id) });
   return rows.map((r) => r.tenant_id);

@@ -50,7 +50,8 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('two ucbridge proces
   async function pair(): Promise<[Instance, Instance, TestDatabase]> {
     const database = createTestDatabase();
     databases.push(database);
-    const env = { GRAPH_CA_FILE: emu.caFile };
+    // Heartbeats every 2 s: a killed instance's run is stale after 8 s instead of a minute.
+    const env = { GRAPH_CA_FILE: emu.caFile, RUN_HEARTBEAT_SECONDS: '2' };
     const a = await startInstance(database, env);
     const b = await startInstance(database, env);
     instances.push(a, b);
@@ -99,8 +100,8 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('two ucbridge proces
     }
     const interrupted = (await runs(b)).find((r) => r.status === 'running');
     expect(interrupted).toBeDefined();
-    // Nobody asks b: it notices the dead run's stale heartbeat (a live run keeps it fresh) on its
-    // next reconcile and queues the tenant's sync, which resumes or re-plans the interrupted run.
+    // Nobody asks b: it notices the dead run's stale heartbeat (a live run keeps it fresh) at its
+    // next check and queues the tenant's sync, which resumes or re-plans the interrupted run.
     const all = await settled(b, 240_000);
     expect(all.every((r) => r.status === 'succeeded' || r.status === 'failed')).toBe(true);
     expect(all[0]?.status).toBe('succeeded');
