@@ -23,7 +23,6 @@ export {
   waitForRun,
   stopRuns,
   recoverOnStart,
-  recoverInterrupted,
   type SyncDeps,
   type StartOptions,
 } from './runner.js';

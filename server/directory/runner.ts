@@ -86,9 +86,10 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
 /**
  * Finishes runs a dead process (or a failed apply) left behind: an interrupted apply resumes from
  * its last committed chunk; an interrupted plan is dropped (the next plan starts over). Returns
- * whether one of them was a first population, which only a new run completes.
+ * whether one of them was a first population, which only a new run completes. A running run counts
+ * as dead once its heartbeat is `staleMs` old (by default, per the store's run liveness).
  */
-export async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number | undefined, shouldStop = () => false): Promise<boolean> {
+async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number | undefined, shouldStop = () => false): Promise<boolean> {
   const abandonedBefore = staleBefore(deps.store, staleMs);
   const rows = await deps.store.db
     .selectFrom('sync_run')
