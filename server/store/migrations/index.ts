@@ -10,6 +10,7 @@ import { presenceGrants } from './008-presence-grants.js';
 import { extensionAvatar } from './009-extension-avatar.js';
 import { presenceLeases } from './010-presence-leases.js';
 import { syncIndexes } from './011-sync-indexes.js';
+import { runningRuns } from './012-running-runs.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect } from './types.js';
@@ -30,6 +31,7 @@ const all: Array<[string, DialectMigration]> = [
   ['009-extension-avatar', extensionAvatar],
   ['010-presence-leases', presenceLeases],
   ['011-sync-indexes', syncIndexes],
+  ['012-running-runs', runningRuns],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
