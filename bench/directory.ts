@@ -90,6 +90,15 @@ async function control(info: EmulatorInfo, path: string, method: string, body?: 
 
 async function benchSize(users: number): Promise<BenchResult> {
   const { info, child } = await startEmulatorProcess(users);
+  // Killed whatever fails: a live emulator would hold the output pipe open and `npm run bench` would never end.
+  try {
+    return await benchAgainst(info, child, users);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function benchAgainst(info: EmulatorInfo, child: ChildProcess, users: number): Promise<BenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ucbridge-bench-'));
   const databaseUrl = process.env.DATABASE_URL;
   const databaseSchema = databaseUrl ? `bench_${randomBytes(4).toString('hex')}` : undefined;
@@ -163,7 +172,6 @@ async function benchSize(users: number): Promise<BenchResult> {
     if (databaseSchema) await sql`drop schema ${sql.id(databaseSchema)} cascade`.execute(store.db);
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
-    child.kill('SIGTERM');
   }
 }
 

@@ -49,6 +49,11 @@ export const configSchema = z.strictObject({
    * process, and another instance (or the next start) takes its work over.
    */
   runHeartbeatSeconds: z.coerce.number().int().min(1).max(300).default(15),
+  /**
+   * Days a finished sync run (with its per-object problems) stays in the run log; each tenant's
+   * newest succeeded and newest failed run of every kind is kept however old.
+   */
+  runRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
   trustProxy: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -75,6 +80,7 @@ export const envNames: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   authRateLimit: 'AUTH_RATE_LIMIT',
   runHeartbeatSeconds: 'RUN_HEARTBEAT_SECONDS',
+  runRetentionDays: 'RUN_RETENTION_DAYS',
   trustProxy: 'TRUST_PROXY',
 };
 

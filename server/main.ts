@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { contactSyncService } from './contacts/index.js';
 import { configureRunLiveness, directoryService } from './directory/index.js';
+import { housekeepingService } from './housekeeping/index.js';
 import { createApp, type AppContext, type ZodApp } from './http/index.js';
 import { handleGraphNotifications, jobsService } from './jobs/index.js';
 import { createMetrics } from './metrics/index.js';
@@ -28,6 +29,7 @@ export const serviceFactories: Array<(ctx: AppContext, app: ZodApp) => Backgroun
   jobsService,
   presenceService,
   statusFanoutService,
+  (ctx, app) => housekeepingService({ ...ctx, log: app.log }),
 ];
 
 export interface ServerHandle {

@@ -47,4 +47,5 @@ export { getAvatar, type AvatarView } from './avatars.js';
 export { extensionGroupView, listExtensionGroups, deleteExtensionGroup, pickGroups, pickerItem, type ExtensionGroupView } from './groups.js';
 export { settleExtensions, settleGroups, unfreeze, forgetSyncState, dropHeldRuns, type SyncedFate } from './cleanup.js';
 export { directoryService } from './service.js';
+export { pruneRuns } from './retention.js';
 export { entraUser, entraGroup, USER_SELECT, GROUP_SELECT, type EntraUser, type EntraGroup } from './entra.js';

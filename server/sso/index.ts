@@ -41,6 +41,7 @@ export {
   type WebSignInOutcome,
 } from './sign-in.js';
 export {
+  pruneSessions,
   revokeAllSessions,
   revokeSessionsForExtension,
   type IssuedSession,

@@ -186,3 +186,14 @@ export async function familyAlive(store: Store, familyId: string): Promise<boole
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Deletes sessions whose refresh token expired before `before`: neither of their tokens can be
+ * redeemed any more (a pruned token is answered `session_invalid`, and an expired one could not
+ * have been used), and each refresh adds a row, so without this the table grows by a row per
+ * signed-in user and refresh, forever.
+ */
+export async function pruneSessions(store: Store, before: string): Promise<number> {
+  const result = await store.db.deleteFrom('session').where('refresh_expires_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,66 @@
+import type { Config } from '../config.js';
+import { pruneRuns } from '../directory/index.js';
+import { pruneSessions } from '../sso/index.js';
+import type { Store } from '../store/index.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface HousekeepingDeps {
+  store: Store;
+  config: Pick<Config, 'runRetentionDays'>;
+  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface Pruned {
+  /** Finished sync runs older than RUN_RETENTION_DAYS (their problems went with them). */
+  runs: number;
+  /** Client sessions whose refresh token expired. */
+  sessions: number;
+}
+
+/** One pass over the logs that would otherwise grow forever. Idempotent: instances sharing a database may overlap. */
+export async function housekeep(deps: Pick<HousekeepingDeps, 'store' | 'config'>, now = Date.now()): Promise<Pruned> {
+  const runs = await pruneRuns(deps.store.db, new Date(now - deps.config.runRetentionDays * DAY_MS).toISOString());
+  const sessions = await pruneSessions(deps.store, new Date(now).toISOString());
+  return { runs, sessions };
+}
+
+/** Runs `housekeep` right after start and then hourly; a failed pass is logged and retried an hour later. */
+export function housekeepingService(deps: HousekeepingDeps) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+
+  async function pass(): Promise<void> {
+    try {
+      const pruned = await housekeep(deps);
+      if (pruned.runs + pruned.sessions > 0) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
+    } catch (error) {
+      deps.log.error({ err: error }, 'housekeeping failed; retried in an hour');
+    }
+  }
+
+  function schedule(delayMs: number): void {
+    timer = setTimeout(() => {
+      running = pass().finally(() => {
+        running = undefined;
+        if (!stopped) schedule(HOUR_MS);
+      });
+    }, delayMs);
+    timer.unref();
+  }
+
+  return {
+    name: 'housekeeping',
+    start(): void {
+      stopped = false;
+      schedule(0);
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

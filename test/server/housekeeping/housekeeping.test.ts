@@ -1,0 +1,148 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addProblems, createRun } from '../../../server/directory/index.js';
+import { housekeep } from '../../../server/housekeeping/index.js';
+import { DEFAULT_TENANT, newId, openStore, tenantRepo, type Store } from '../../../server/store/index.js';
+import { extensionRow } from '../../support/extension-row.js';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { createTestDatabase, type TestDatabase } from '../../support/store.js';
+
+const DAY_MS = 86_400_000;
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+
+let database: TestDatabase;
+let store: Store;
+
+beforeAll(async () => {
+  database = createTestDatabase();
+  store = await openStore(database);
+  await tenantRepo(store.db).ensure(DEFAULT_TENANT);
+  await tenantRepo(store.db).ensure('other');
+});
+
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+afterEach(async () => {
+  await store.db.deleteFrom('sync_run').execute();
+  await store.db.deleteFrom('session').execute();
+  await store.db.deleteFrom('extension').execute();
+});
+
+/** A run in the log that finished (or, for running and held ones, started) `days` ago. */
+async function seedRun(days: number, status: 'succeeded' | 'failed' | 'running' | 'held', options: { tenantId?: string; kind?: string } = {}): Promise<string> {
+  const id = await createRun(store.db, options.tenantId ?? DEFAULT_TENANT, 'schedule', options.kind);
+  const at = daysAgo(days);
+  const finished = status === 'succeeded' || status === 'failed';
+  await store.db.updateTable('sync_run').set({ status, created_at: at, started_at: at, heartbeat_at: at, finished_at: finished ? at : null }).where('id', '=', id).execute();
+  return id;
+}
+
+const runIds = async () => (await store.db.selectFrom('sync_run').select('id').execute()).map((r) => r.id).sort();
+
+describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
+  it('prunes finished runs past the retention with their problems, keeping the newest outcome of each kind and every unfinished run', async () => {
+    const recent = await seedRun(10, 'succeeded');
+    const old = await Promise.all([200, 150, 120, 100].map((days) => seedRun(days, 'succeeded')));
+    const lastFailure = await seedRun(95, 'failed');
+    await seedRun(130, 'failed');
+    const held = await seedRun(200, 'held');
+    const running = await seedRun(180, 'running');
+    const onlyContacts = await seedRun(300, 'succeeded', { kind: 'contacts' });
+    const otherTenant = await seedRun(300, 'succeeded', { tenantId: 'other' });
+    await addProblems(store.db, DEFAULT_TENANT, old[0] ?? '', [{ objectId: 'u1', name: 'User One', reason: 'no number', hint: 'set one' }]);
+
+    const pruned = await housekeep({ store, config: { runRetentionDays: 90 } }, NOW);
+
+    expect(pruned.runs).toBe(old.length + 1);
+    expect(await runIds()).toEqual([recent, lastFailure, held, running, onlyContacts, otherTenant].sort());
+    expect(await store.db.selectFrom('sync_problem').select('id').execute()).toEqual([]);
+  });
+
+  it('keeps a run finished within the retention, and the newest run even when it is past it', async () => {
+    const newest = await seedRun(40, 'succeeded');
+    await seedRun(45, 'succeeded');
+    expect((await housekeep({ store, config: { runRetentionDays: 60 } }, NOW)).runs).toBe(0);
+    expect((await housekeep({ store, config: { runRetentionDays: 42 } }, NOW)).runs).toBe(1);
+    expect(await runIds()).toEqual([newest]);
+    expect((await housekeep({ store, config: { runRetentionDays: 1 } }, NOW)).runs).toBe(0);
+  });
+
+  it('prunes a log larger than one delete batch completely', async () => {
+    await store.db
+      .insertInto('sync_run')
+      .values(
+        Array.from({ length: 450 }, (_, i) => ({
+          id: newId(),
+          tenant_id: DEFAULT_TENANT,
+          kind: 'directory',
+          trigger: 'schedule',
+          status: 'succeeded',
+          progress: '{}',
+          counts: '{}',
+          plan: null,
+          error: null,
+          created_at: daysAgo(100 + i),
+          started_at: daysAgo(100 + i),
+          finished_at: daysAgo(100 + i),
+          heartbeat_at: null,
+        })),
+      )
+      .execute();
+    expect((await housekeep({ store, config: { runRetentionDays: 90 } }, NOW)).runs).toBe(449);
+    expect(await store.db.selectFrom('sync_run').select('finished_at').execute()).toEqual([{ finished_at: daysAgo(100) }]);
+  });
+
+  it('deletes client sessions whose refresh token expired, live and revoked ones stay until then', async () => {
+    const extension = extensionRow({ number: '2001' });
+    await store.db.insertInto('extension').values(extension).execute();
+    const session = (refreshExpiresAt: string, revoked: 'rotated' | 'logout' | null) => ({
+      id: newId(),
+      tenant_id: DEFAULT_TENANT,
+      extension_id: extension.id,
+      access_hash: newId(),
+      refresh_hash: newId(),
+      family_id: 'family',
+      access_expires_at: daysAgo(31),
+      refresh_expires_at: refreshExpiresAt,
+      revoked_at: revoked ? daysAgo(31) : null,
+      revoked_reason: revoked,
+      created_at: daysAgo(31),
+    });
+    const live = session(daysAgo(-1), null);
+    const loggedOut = session(daysAgo(-2), 'logout');
+    await store.db.insertInto('session').values([session(daysAgo(1), 'rotated'), session(daysAgo(2), null), live, loggedOut]).execute();
+
+    expect((await housekeep({ store, config: { runRetentionDays: 90 } }, NOW)).sessions).toBe(2);
+    const left = await store.db.selectFrom('session').select('id').execute();
+    expect(left.map((s) => s.id).sort()).toEqual([live.id, loggedOut.id].sort());
+  });
+});
+
+describe('housekeeping service', () => {
+  let server: TestServer | undefined;
+  afterAll(async () => server?.stop());
+
+  it('prunes on start with the configured RUN_RETENTION_DAYS, and logs what it deleted', async () => {
+    const seeded = createTestDatabase();
+    const seedStore = await openStore(seeded);
+    await tenantRepo(seedStore.db).ensure(DEFAULT_TENANT);
+    const ids: string[] = [];
+    for (const days of [5, 20, 40]) {
+      const id = await createRun(seedStore.db, DEFAULT_TENANT, 'schedule');
+      const at = new Date(Date.now() - days * DAY_MS).toISOString();
+      await seedStore.db.updateTable('sync_run').set({ status: 'succeeded', finished_at: at, created_at: at }).where('id', '=', id).execute();
+      ids.push(id);
+    }
+    await seedStore.close();
+
+    server = await startTestServer({ runRetentionDays: 10 }, seeded);
+    await expect.poll(async () => (await server?.store.db.selectFrom('sync_run').select('id').execute())?.map((r) => r.id)).toEqual([ids[0]]);
+    await expect.poll(() => server?.logs.some((line) => line.includes('housekeeping: expired records deleted') && line.includes('"runs":2'))).toBe(true);
+    await server.stop();
+    await seeded.drop();
+    server = undefined;
+  });
+});
