@@ -54,6 +54,8 @@ export const configSchema = z.strictObject({
    * newest succeeded and newest failed run of every kind is kept however old.
    */
   runRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Days an audit log entry (admin changes, sign-ins and refusals) is kept. */
+  auditRetentionDays: z.coerce.number().int().min(1).max(3650).default(365),
   trustProxy: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -81,6 +83,7 @@ export const envNames: Record<keyof Config, string> = {
   authRateLimit: 'AUTH_RATE_LIMIT',
   runHeartbeatSeconds: 'RUN_HEARTBEAT_SECONDS',
   runRetentionDays: 'RUN_RETENTION_DAYS',
+  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   trustProxy: 'TRUST_PROXY',
 };
 

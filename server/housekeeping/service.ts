@@ -1,14 +1,14 @@
 import type { Config } from '../config.js';
 import { pruneRuns } from '../directory/index.js';
 import { pruneSessions } from '../sso/index.js';
-import type { Store } from '../store/index.js';
+import { auditRepo, type Store } from '../store/index.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface HousekeepingDeps {
   store: Store;
-  config: Pick<Config, 'runRetentionDays'>;
+  config: Pick<Config, 'runRetentionDays' | 'auditRetentionDays'>;
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -17,13 +17,17 @@ export interface Pruned {
   runs: number;
   /** Client sessions whose refresh token expired. */
   sessions: number;
+  /** Audit entries older than AUDIT_RETENTION_DAYS. */
+  auditEntries: number;
 }
 
 /** One pass over the logs that would otherwise grow forever. Idempotent: instances sharing a database may overlap. */
 export async function housekeep(deps: Pick<HousekeepingDeps, 'store' | 'config'>, now = Date.now()): Promise<Pruned> {
-  const runs = await pruneRuns(deps.store.db, new Date(now - deps.config.runRetentionDays * DAY_MS).toISOString());
-  const sessions = await pruneSessions(deps.store, new Date(now).toISOString());
-  return { runs, sessions };
+  const daysAgo = (days: number) => new Date(now - days * DAY_MS).toISOString();
+  const runs = await pruneRuns(deps.store.db, daysAgo(deps.config.runRetentionDays));
+  const sessions = await pruneSessions(deps.store, daysAgo(0));
+  const auditEntries = await auditRepo(deps.store.db).prune(daysAgo(deps.config.auditRetentionDays));
+  return { runs, sessions, auditEntries };
 }
 
 /** Runs `housekeep` right after start and then hourly; a failed pass is logged and retried an hour later. */
@@ -35,7 +39,7 @@ export function housekeepingService(deps: HousekeepingDeps) {
   async function pass(): Promise<void> {
     try {
       const pruned = await housekeep(deps);
-      if (pruned.runs + pruned.sessions > 0) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
+      if (pruned.runs + pruned.sessions + pruned.auditEntries > 0) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
     } catch (error) {
       deps.log.error({ err: error }, 'housekeeping failed; retried in an hour');
     }

@@ -18,7 +18,7 @@ function configError(env: NodeJS.ProcessEnv): AppError {
 describe('config', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, dataDir: './data', logLevel: 'info', authRateLimit: 30, runHeartbeatSeconds: 15, runRetentionDays: 90 });
+    expect(config).toMatchObject({ port: 8080, dataDir: './data', logLevel: 'info', authRateLimit: 30, runHeartbeatSeconds: 15, runRetentionDays: 90, auditRetentionDays: 365 });
     expect(config.databaseUrl).toBeUndefined();
   });
 

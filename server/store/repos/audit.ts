@@ -29,6 +29,11 @@ export function auditRepo(db: Kysely<Database>) {
         })
         .execute();
     },
+    /** Entries recorded before `before` (ISO time) leave the log; answers how many. */
+    async prune(before: string): Promise<number> {
+      const result = await db.deleteFrom('audit_log').where('at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     /** Newest first; `before` is the (at, id) of the last entry already seen. */
     async list(tenantId: string, options: { limit: number; before?: [string, string] | undefined }) {
       let query = db

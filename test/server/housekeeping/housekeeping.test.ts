@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/store.js';
 const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+const retention = (runDays: number, auditDays = 365) => ({ runRetentionDays: runDays, auditRetentionDays: auditDays });
 
 let database: TestDatabase;
 let store: Store;
@@ -29,6 +30,7 @@ afterEach(async () => {
   await store.db.deleteFrom('sync_run').execute();
   await store.db.deleteFrom('session').execute();
   await store.db.deleteFrom('extension').execute();
+  await store.db.deleteFrom('audit_log').execute();
 });
 
 /** A run in the log that finished (or, for running and held ones, started) `days` ago. */
@@ -54,7 +56,7 @@ describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
     const otherTenant = await seedRun(300, 'succeeded', { tenantId: 'other' });
     await addProblems(store.db, DEFAULT_TENANT, old[0] ?? '', [{ objectId: 'u1', name: 'User One', reason: 'no number', hint: 'set one' }]);
 
-    const pruned = await housekeep({ store, config: { runRetentionDays: 90 } }, NOW);
+    const pruned = await housekeep({ store, config: retention(90) }, NOW);
 
     expect(pruned.runs).toBe(old.length + 1);
     expect(await runIds()).toEqual([recent, lastFailure, held, running, onlyContacts, otherTenant].sort());
@@ -64,10 +66,10 @@ describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
   it('keeps a run finished within the retention, and the newest run even when it is past it', async () => {
     const newest = await seedRun(40, 'succeeded');
     await seedRun(45, 'succeeded');
-    expect((await housekeep({ store, config: { runRetentionDays: 60 } }, NOW)).runs).toBe(0);
-    expect((await housekeep({ store, config: { runRetentionDays: 42 } }, NOW)).runs).toBe(1);
+    expect((await housekeep({ store, config: retention(60) }, NOW)).runs).toBe(0);
+    expect((await housekeep({ store, config: retention(42) }, NOW)).runs).toBe(1);
     expect(await runIds()).toEqual([newest]);
-    expect((await housekeep({ store, config: { runRetentionDays: 1 } }, NOW)).runs).toBe(0);
+    expect((await housekeep({ store, config: retention(1) }, NOW)).runs).toBe(0);
   });
 
   it('prunes a log larger than one delete batch completely', async () => {
@@ -91,7 +93,7 @@ describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
         })),
       )
       .execute();
-    expect((await housekeep({ store, config: { runRetentionDays: 90 } }, NOW)).runs).toBe(449);
+    expect((await housekeep({ store, config: retention(90) }, NOW)).runs).toBe(449);
     expect(await store.db.selectFrom('sync_run').select('finished_at').execute()).toEqual([{ finished_at: daysAgo(100) }]);
   });
 
@@ -115,9 +117,17 @@ describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
     const loggedOut = session(daysAgo(-2), 'logout');
     await store.db.insertInto('session').values([session(daysAgo(1), 'rotated'), session(daysAgo(2), null), live, loggedOut]).execute();
 
-    expect((await housekeep({ store, config: { runRetentionDays: 90 } }, NOW)).sessions).toBe(2);
+    expect((await housekeep({ store, config: retention(90) }, NOW)).sessions).toBe(2);
     const left = await store.db.selectFrom('session').select('id').execute();
     expect(left.map((s) => s.id).sort()).toEqual([live.id, loggedOut.id].sort());
+  });
+
+  it('deletes audit entries older than AUDIT_RETENTION_DAYS', async () => {
+    const entry = (days: number) => ({ id: newId(), tenant_id: DEFAULT_TENANT, actor: 'admin:ops', action: 'settings.update', target: '{}', details: '{}', ip: '', at: daysAgo(days) });
+    await store.db.insertInto('audit_log').values([400, 366, 364, 10].map(entry)).execute();
+    expect((await housekeep({ store, config: retention(90, 365) }, NOW)).auditEntries).toBe(2);
+    const left = await store.db.selectFrom('audit_log').select('at').orderBy('at').execute();
+    expect(left.map((e) => e.at)).toEqual([daysAgo(364), daysAgo(10)]);
   });
 });
 
