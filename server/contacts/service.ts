@@ -1,4 +1,5 @@
 import { isAppError } from '../errors.js';
+import { repeat, type Repeating } from '../repeat.js';
 import type { Store } from '../store/index.js';
 import { closeStaleRuns, CONTACTS_RUN_KIND, startContactSync, stopContactRuns, type ContactSyncDeps } from './runner.js';
 
@@ -53,44 +54,28 @@ async function tenantsToFollow(store: Store): Promise<Array<{ tenantId: string; 
  * after each successful directory run, and stops running ones with the server.
  */
 export function contactSyncService(deps: ContactSyncDeps) {
-  let timer: NodeJS.Timeout | undefined;
-  let ticking = false;
-  let stopped = false;
+  let loop: Repeating | undefined;
   const tick = async () => {
-    if (ticking) return;
-    ticking = true;
-    try {
-      for (const { tenantId, trigger } of await tenantsToFollow(deps.store)) {
-        const runTrigger = trigger === 'initial' || trigger === 'schedule' || trigger === 'change' ? trigger : 'manual';
-        await startContactSync(deps, tenantId, { trigger: runTrigger }).catch((error: unknown) => {
-          if (!isAppError(error) || !QUIET.has(error.code)) deps.log?.error({ err: error, tenantId }, 'contact sync after directory sync failed to start');
-        });
-      }
-    } finally {
-      ticking = false;
+    for (const { tenantId, trigger } of await tenantsToFollow(deps.store)) {
+      const runTrigger = trigger === 'initial' || trigger === 'schedule' || trigger === 'change' ? trigger : 'manual';
+      await startContactSync(deps, tenantId, { trigger: runTrigger }).catch((error: unknown) => {
+        if (!isAppError(error) || !QUIET.has(error.code)) deps.log?.error({ err: error, tenantId }, 'contact sync after directory sync failed to start');
+      });
     }
   };
   // The options are read when the timer fires, so a test that turns following off right after
   // start is never surprised by a run.
   const pollMs = () => followOptions.get(deps.store)?.pollMs ?? 5_000;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      const run = pollMs() > 0 ? tick() : Promise.resolve();
-      void run.catch((error: unknown) => deps.log?.error({ err: error }, 'contact sync follow-up check failed')).finally(schedule);
-    }, pollMs() || 1_000);
-    timer.unref();
-  };
   return {
     name: 'contact-sync',
     async start() {
       await closeStaleRuns(deps.store, deps.store.dialect === 'sqlite' ? 0 : undefined);
-      schedule();
+      loop = repeat({ everyMs: () => pollMs() || 1_000 }, () => (pollMs() > 0 ? tick() : Promise.resolve()), (error) =>
+        deps.log?.error({ err: error }, 'contact sync follow-up check failed'),
+      );
     },
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      void loop?.stop();
       await stopContactRuns(deps.store);
     },
   };

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { repeat, type Repeating } from '../repeat.js';
 import { pruneRuns } from '../directory/index.js';
 import { pruneSessions } from '../sso/index.js';
 import { auditRepo, type Store } from '../store/index.js';
@@ -32,39 +33,18 @@ export async function housekeep(deps: Pick<HousekeepingDeps, 'store' | 'config'>
 
 /** Runs `housekeep` right after start and then hourly; a failed pass is logged and retried an hour later. */
 export function housekeepingService(deps: HousekeepingDeps) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
-
-  async function pass(): Promise<void> {
-    try {
-      const pruned = await housekeep(deps);
-      if (pruned.runs + pruned.sessions + pruned.auditEntries > 0) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
-    } catch (error) {
-      deps.log.error({ err: error }, 'housekeeping failed; retried in an hour');
-    }
-  }
-
-  function schedule(delayMs: number): void {
-    timer = setTimeout(() => {
-      running = pass().finally(() => {
-        running = undefined;
-        if (!stopped) schedule(HOUR_MS);
-      });
-    }, delayMs);
-    timer.unref();
-  }
-
+  let loop: Repeating | undefined;
+  const pass = async () => {
+    const pruned = await housekeep(deps);
+    if (pruned.runs + pruned.sessions + pruned.auditEntries > 0) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
+  };
   return {
     name: 'housekeeping',
     start(): void {
-      stopped = false;
-      schedule(0);
+      loop = repeat({ firstMs: 0, everyMs: () => HOUR_MS }, pass, (error) => deps.log.error({ err: error }, 'housekeeping failed; retried in an hour'));
     },
     async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await loop?.stop();
     },
   };
 }

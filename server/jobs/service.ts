@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { onSyncSettingsSaved, runLiveness } from '../directory/index.js';
 import { AppError } from '../errors.js';
+import { repeat, type Repeating } from '../repeat.js';
 import type { Store } from '../store/index.js';
 import { handleLifecycle, queuePoll, reconcileTenant, type TrackingDeps, type TrackingMode } from './change-tracking.js';
 import { ChangeDebouncer } from './debounce.js';
@@ -80,38 +81,16 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
   });
   runner.work(LIFECYCLE, (job) => handleLifecycle(runtime, job));
 
-  let timer: NodeJS.Timeout | undefined;
-  let abandonedCheck: NodeJS.Timeout | undefined;
-  let stopped = false;
+  const loops: Repeating[] = [];
   const reconcileAll = async () => {
     const tenants = await ctx.store.db.selectFrom('integration').select('tenant_id').execute();
     for (const { tenant_id } of tenants) {
       await runtime.reconcile(tenant_id).catch((err: unknown) => log.warn({ err, tenantId: tenant_id }, 'reconcile failed'));
     }
   };
-  // Scaled out, an instance that dies leaves its run to the others (one process owns SQLite and
-  // resumes its own runs on start), checked once per heartbeat so a run is taken over soon after
-  // it goes stale. Not at start: the directory service is resuming runs then.
-  const resumeAbandoned = () => {
-    if (stopped || ctx.store.dialect !== 'postgres') return;
-    abandonedCheck = setTimeout(() => {
-      void queueAbandonedRuns(ctx.store, runner)
-        .then((resumed) => {
-          if (resumed.length > 0) log.warn({ tenants: resumed }, 'resuming directory syncs abandoned by a stopped instance');
-        })
-        .catch((err: unknown) => log.warn({ err }, 'checking for abandoned syncs failed'))
-        .finally(resumeAbandoned);
-    }, runLiveness(ctx.store).heartbeatMs);
-    abandonedCheck.unref();
-  };
-  const every = () => {
-    if (stopped) return;
-    const next = () =>
-      void reconcileAll()
-        .catch((err: unknown) => log.warn({ err }, 'reconcile failed'))
-        .finally(every);
-    timer = setTimeout(next, { ...options, ...configured.get(ctx.store) }.reconcileMs);
-    timer.unref();
+  const resumeAbandoned = async () => {
+    const resumed = await queueAbandonedRuns(ctx.store, runner);
+    if (resumed.length > 0) log.warn({ tenants: resumed }, 'resuming directory syncs abandoned by a stopped instance');
   };
   return {
     name: 'jobs',
@@ -119,13 +98,18 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
       runtimes.set(ctx.store, runtime);
       await runner.start();
       await reconcileAll();
-      every();
-      resumeAbandoned();
+      const reconcileMs = () => ({ ...options, ...configured.get(ctx.store) }).reconcileMs;
+      loops.push(repeat({ everyMs: reconcileMs }, reconcileAll, (err) => log.warn({ err }, 'reconcile failed')));
+      // Scaled out, an instance that dies leaves its run to the others (one process owns SQLite and
+      // resumes its own runs on start), checked once per heartbeat so a run is taken over soon after
+      // it goes stale. Not at start: the directory service is resuming runs then.
+      if (ctx.store.dialect === 'postgres') {
+        const heartbeatMs = () => runLiveness(ctx.store).heartbeatMs;
+        loops.push(repeat({ everyMs: heartbeatMs }, resumeAbandoned, (err) => log.warn({ err }, 'checking for abandoned syncs failed')));
+      }
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      clearTimeout(abandonedCheck);
+      for (const loop of loops.splice(0)) void loop.stop();
       runtimes.delete(ctx.store);
       await runner.stop();
     },
