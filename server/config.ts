@@ -56,6 +56,8 @@ export const configSchema = z.strictObject({
   runRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
   /** Days an audit log entry (admin changes, sign-ins and refusals) is kept. */
   auditRetentionDays: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Days a finished webhook delivery (delivered or given up) stays in the delivery log. */
+  webhookLogRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
   trustProxy: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -84,6 +86,7 @@ export const envNames: Record<keyof Config, string> = {
   runHeartbeatSeconds: 'RUN_HEARTBEAT_SECONDS',
   runRetentionDays: 'RUN_RETENTION_DAYS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
+  webhookLogRetentionDays: 'WEBHOOK_LOG_RETENTION_DAYS',
   trustProxy: 'TRUST_PROXY',
 };
 

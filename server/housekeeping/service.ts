@@ -1,15 +1,17 @@
 import type { Config } from '../config.js';
 import { repeat, type Repeating } from '../repeat.js';
 import { pruneRuns } from '../directory/index.js';
+import { FAILED_JOB_RETENTION_DAYS, pruneFailedJobs } from '../jobs/index.js';
 import { pruneSessions } from '../sso/index.js';
 import { auditRepo, type Store } from '../store/index.js';
+import { pruneDeliveries } from '../webhooks/index.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface HousekeepingDeps {
   store: Store;
-  config: Pick<Config, 'runRetentionDays' | 'auditRetentionDays'>;
+  config: Pick<Config, 'runRetentionDays' | 'auditRetentionDays' | 'webhookLogRetentionDays'>;
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -20,6 +22,10 @@ export interface Pruned {
   sessions: number;
   /** Audit entries older than AUDIT_RETENTION_DAYS. */
   auditEntries: number;
+  /** Finished webhook deliveries older than WEBHOOK_LOG_RETENTION_DAYS. */
+  webhookDeliveries: number;
+  /** Jobs of the embedded queue that failed for good, older than FAILED_JOB_RETENTION_DAYS. */
+  failedJobs: number;
 }
 
 /** One pass over the logs that would otherwise grow forever. Idempotent: instances sharing a database may overlap. */
@@ -28,7 +34,9 @@ export async function housekeep(deps: Pick<HousekeepingDeps, 'store' | 'config'>
   const runs = await pruneRuns(deps.store.db, daysAgo(deps.config.runRetentionDays));
   const sessions = await pruneSessions(deps.store, daysAgo(0));
   const auditEntries = await auditRepo(deps.store.db).prune(daysAgo(deps.config.auditRetentionDays));
-  return { runs, sessions, auditEntries };
+  const webhookDeliveries = await pruneDeliveries(deps.store.db, daysAgo(deps.config.webhookLogRetentionDays));
+  const failedJobs = await pruneFailedJobs(deps.store.db, daysAgo(FAILED_JOB_RETENTION_DAYS));
+  return { runs, sessions, auditEntries, webhookDeliveries, failedJobs };
 }
 
 /** Runs `housekeep` right after start and then hourly; a failed pass is logged and retried an hour later. */
@@ -36,7 +44,7 @@ export function housekeepingService(deps: HousekeepingDeps) {
   let loop: Repeating | undefined;
   const pass = async () => {
     const pruned = await housekeep(deps);
-    if (pruned.runs + pruned.sessions + pruned.auditEntries > 0) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
+    if (Object.values(pruned).some((n) => n > 0)) deps.log.info({ pruned }, 'housekeeping: expired records deleted');
   };
   return {
     name: 'housekeeping',

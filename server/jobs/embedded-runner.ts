@@ -19,7 +19,6 @@ export interface EmbeddedRunnerOptions {
   onError?: (error: unknown, job?: Job) => void;
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * The in-process runner for the embedded (single-process) deployment. Every job and schedule
@@ -93,7 +92,6 @@ export class EmbeddedJobRunner implements JobRunner {
     if (this.started) return;
     this.started = true;
     await this.jobs.requeueActive();
-    await this.jobs.pruneFailed(this.clock.now() - 7 * DAY_MS);
     this.wake();
   }
 

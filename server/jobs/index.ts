@@ -13,6 +13,7 @@
 export type { Clock } from './clock.js';
 export type { CronSpec, EnqueueOptions, Job, JobHandler, JobPayload, JobRunner, ScheduleOptions } from './runner.js';
 export { EmbeddedJobRunner, type EmbeddedRunnerOptions } from './embedded-runner.js';
+export { FAILED_JOB_RETENTION_DAYS, pruneFailedJobs } from './job-repo.js';
 export { PostgresJobRunner, jobsSchemaName, type PostgresRunnerOptions } from './postgres-runner.js';
 export { scheduleSettings, scheduleCron, type ScheduleSettings } from './schedule-settings.js';
 export { handleGraphNotifications, notificationBody, validationToken, type AuthenticItem, type NotificationBody, type NotificationHandler } from './notifications.js';

@@ -86,9 +86,6 @@ export function jobRepo(db: Db) {
     async requeueActive(): Promise<void> {
       await db.updateTable('job').set({ state: 'queued' }).where('state', '=', 'active').execute();
     },
-    async pruneFailed(before: number): Promise<void> {
-      await db.deleteFrom('job').where('state', '=', 'failed').where('created_at', '<', iso(before)).execute();
-    },
     async nextQueuedAt(): Promise<number | undefined> {
       const row = await db.selectFrom('job').select('run_at').where('state', '=', 'queued').orderBy('run_at').executeTakeFirst();
       return row ? Date.parse(row.run_at) : undefined;
@@ -163,4 +160,13 @@ export function scheduleRepo(db: Db) {
       return row ? Date.parse(row.next_run_at) : undefined;
     },
   };
+}
+
+/** Days a job that failed for good stays in the embedded queue's table (for the log and support). */
+export const FAILED_JOB_RETENTION_DAYS = 7;
+
+/** The embedded queue's failed jobs created before `before` (ISO); returns how many were deleted. */
+export async function pruneFailedJobs(db: Db, before: string): Promise<number> {
+  const result = await db.deleteFrom('job').where('state', '=', 'failed').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

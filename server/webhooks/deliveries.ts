@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Store, WebhookDeliveryTable } from '../store/index.js';
+import type { Database, Store, WebhookDeliveryTable } from '../store/index.js';
 
 export const deliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
 
@@ -51,4 +52,13 @@ export async function listDeliveries(
     );
   }
   return (await query.execute()).map(toView);
+}
+
+/**
+ * Finished deliveries (delivered or given up) last updated before `before` (ISO) leave the log;
+ * pending ones stay whatever their age. Returns how many were deleted.
+ */
+export async function pruneDeliveries(db: Kysely<Database>, before: string): Promise<number> {
+  const result = await db.deleteFrom('webhook_delivery').where('status', 'in', ['succeeded', 'failed']).where('updated_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -71,13 +71,5 @@ export function deliveryRepo(db: Kysely<Database>) {
     async disableEndpoint(id: string, reason: string): Promise<void> {
       await db.updateTable('webhook_endpoint').set({ enabled: 0, disabled_reason: reason, updated_at: nowIso() }).where('id', '=', id).execute();
     },
-    /** Finished deliveries older than the retention window leave the log. */
-    async prune(before: number): Promise<void> {
-      await db
-        .deleteFrom('webhook_delivery')
-        .where('status', 'in', ['succeeded', 'failed'])
-        .where('updated_at', '<', iso(before))
-        .execute();
-    },
   };
 }

@@ -66,7 +66,6 @@ export function createDispatcher(store: Store, log: WebhookLog, metrics?: Metric
   let again = false;
   let stopped = true;
   let unsubscribe: (() => void) | undefined;
-  let lastPrune = 0;
 
   async function send(delivery: DueDelivery, timeoutMs: number): Promise<Outcome> {
     try {
@@ -120,10 +119,6 @@ export function createDispatcher(store: Store, log: WebhookLog, metrics?: Metric
 
   async function pass(): Promise<void> {
     const opts = options();
-    if (Date.now() - lastPrune > HOUR) {
-      lastPrune = Date.now();
-      await repo.prune(Date.now() - 30 * 24 * HOUR);
-    }
     for (;;) {
       const claimed = await repo.claimDue(Date.now(), opts.concurrency, opts.timeoutMs + 30 * SECOND);
       if (claimed.length === 0) return;

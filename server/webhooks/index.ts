@@ -32,7 +32,7 @@ export {
   updateEndpoint,
   type EndpointView,
 } from './endpoints.js';
-export { deliveryView, listDeliveries, type DeliveryView } from './deliveries.js';
+export { deliveryView, listDeliveries, pruneDeliveries, type DeliveryView } from './deliveries.js';
 export {
   configureWebhookDelivery,
   createDispatcher,

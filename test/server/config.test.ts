@@ -18,7 +18,7 @@ function configError(env: NodeJS.ProcessEnv): AppError {
 describe('config', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, dataDir: './data', logLevel: 'info', authRateLimit: 30, runHeartbeatSeconds: 15, runRetentionDays: 90, auditRetentionDays: 365 });
+    expect(config).toMatchObject({ port: 8080, dataDir: './data', logLevel: 'info', authRateLimit: 30, runHeartbeatSeconds: 15, runRetentionDays: 90, auditRetentionDays: 365, webhookLogRetentionDays: 30 });
     expect(config.databaseUrl).toBeUndefined();
   });
 
@@ -30,11 +30,11 @@ describe('config', () => {
   });
 
   it('lists every problem at once, by variable name', () => {
-    const error = configError({ PORT: 'eighty', PUBLIC_URL: 'http://insecure', UCBRIDGE_ADMIN_TOKEN: 'short', LOG_LEVEL: 'loud', RUN_HEARTBEAT_SECONDS: '0', RUN_RETENTION_DAYS: 'forever' });
+    const error = configError({ PORT: 'eighty', PUBLIC_URL: 'http://insecure', UCBRIDGE_ADMIN_TOKEN: 'short', LOG_LEVEL: 'loud', RUN_HEARTBEAT_SECONDS: '0', RUN_RETENTION_DAYS: 'forever', WEBHOOK_LOG_RETENTION_DAYS: '0' });
     expect(error.code).toBe('config_invalid');
     const paths = error.details?.fields?.map((f) => f.path) ?? [];
     expect(paths).toEqual(
-      expect.arrayContaining(['PORT (port)', 'PUBLIC_URL (publicUrl)', 'UCBRIDGE_ADMIN_TOKEN (adminToken)', 'LOG_LEVEL (logLevel)', 'RUN_HEARTBEAT_SECONDS (runHeartbeatSeconds)', 'RUN_RETENTION_DAYS (runRetentionDays)']),
+      expect.arrayContaining(['PORT (port)', 'PUBLIC_URL (publicUrl)', 'UCBRIDGE_ADMIN_TOKEN (adminToken)', 'LOG_LEVEL (logLevel)', 'RUN_HEARTBEAT_SECONDS (runHeartbeatSeconds)', 'RUN_RETENTION_DAYS (runRetentionDays)', 'WEBHOOK_LOG_RETENTION_DAYS (webhookLogRetentionDays)']),
     );
     expect(error.message).toContain('must start with https://');
     expect(error.message).toContain('at least 24 characters');

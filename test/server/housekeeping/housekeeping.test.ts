@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/store.js';
 const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
-const retention = (runDays: number, auditDays = 365) => ({ runRetentionDays: runDays, auditRetentionDays: auditDays });
+const retention = (runDays: number, auditDays = 365, webhookLogDays = 30) => ({ runRetentionDays: runDays, auditRetentionDays: auditDays, webhookLogRetentionDays: webhookLogDays });
 
 let database: TestDatabase;
 let store: Store;
@@ -31,6 +31,8 @@ afterEach(async () => {
   await store.db.deleteFrom('session').execute();
   await store.db.deleteFrom('extension').execute();
   await store.db.deleteFrom('audit_log').execute();
+  await store.db.deleteFrom('webhook_endpoint').execute();
+  await store.db.deleteFrom('job').execute();
 });
 
 /** A run in the log that finished (or, for running and held ones, started) `days` ago. */
@@ -128,6 +130,54 @@ describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
     expect((await housekeep({ store, config: retention(90, 365) }, NOW)).auditEntries).toBe(2);
     const left = await store.db.selectFrom('audit_log').select('at').orderBy('at').execute();
     expect(left.map((e) => e.at)).toEqual([daysAgo(364), daysAgo(10)]);
+  });
+
+  it('deletes finished webhook deliveries older than WEBHOOK_LOG_RETENTION_DAYS; pending ones stay however old', async () => {
+    const endpointId = newId();
+    await store.db.insertInto('webhook_endpoint').values({ id: endpointId, tenant_id: DEFAULT_TENANT, url: 'https://pbx.example/hook', secret: 'sealed', events: '[]', enabled: 1, disabled_reason: null, created_at: daysAgo(100), updated_at: daysAgo(100) }).execute();
+    const delivery = (status: 'pending' | 'succeeded' | 'failed', days: number) => ({
+      id: newId(),
+      tenant_id: DEFAULT_TENANT,
+      endpoint_id: endpointId,
+      event_type: 'extension.updated',
+      payload: '{}',
+      attempt: 1,
+      status,
+      next_attempt_at: status === 'pending' ? daysAgo(days) : null,
+      response_status: null,
+      last_error: null,
+      created_at: daysAgo(days),
+      updated_at: daysAgo(days),
+    });
+    const kept = [delivery('succeeded', 13), delivery('failed', 10), delivery('pending', 60)];
+    await store.db.insertInto('webhook_delivery').values([delivery('succeeded', 15), delivery('failed', 40), ...kept]).execute();
+
+    expect((await housekeep({ store, config: retention(90, 365, 14) }, NOW)).webhookDeliveries).toBe(2);
+    const left = await store.db.selectFrom('webhook_delivery').select('id').execute();
+    expect(left.map((d) => d.id).sort()).toEqual(kept.map((d) => d.id).sort());
+  });
+
+  it("deletes the embedded queue's failed jobs after a week; queued and active jobs stay", async () => {
+    const job = (state: 'queued' | 'active' | 'failed', days: number) => ({
+      id: newId(),
+      tenant_id: DEFAULT_TENANT,
+      name: 'directory.sync',
+      singleton_key: null,
+      payload: '{}',
+      state,
+      run_at: daysAgo(days),
+      attempt: 3,
+      retry_limit: 3,
+      last_error: state === 'failed' ? 'Graph unreachable' : null,
+      created_at: daysAgo(days),
+      started_at: null,
+    });
+    const kept = [job('failed', 6), job('queued', 30), job('active', 30)];
+    await store.db.insertInto('job').values([job('failed', 8), job('failed', 30), ...kept]).execute();
+
+    expect((await housekeep({ store, config: retention(90) }, NOW)).failedJobs).toBe(2);
+    const left = await store.db.selectFrom('job').select('id').execute();
+    expect(left.map((j) => j.id).sort()).toEqual(kept.map((j) => j.id).sort());
   });
 });
 
