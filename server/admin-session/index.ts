@@ -1,5 +1,4 @@
 export {
-  ADMIN_SESSION_IDLE_MS,
   ADMIN_SESSION_MAX_MS,
   adminSessionRepo,
   csrfMatches,

@@ -11,15 +11,12 @@
 export {
   contactSyncSettings,
   getContactSyncSettings,
-  CONTACT_SYNC_KIND,
   type ContactSyncSettings,
 } from './settings.js';
 export { saveContactSync } from './configure.js';
 export {
   startContactSync,
   waitForContactRun,
-  stopContactRuns,
-  CONTACTS_RUN_KIND,
   type ContactSyncDeps,
   type ContactRunOptions,
 } from './runner.js';

@@ -10,7 +10,6 @@ export {
   readSettings,
   USER_SYNC,
   GROUP_SYNC,
-  numberProperties,
   type UserSyncSettings,
   type GroupSyncSettings,
   type SettingsKind,
@@ -22,7 +21,6 @@ export {
   cancelRun,
   waitForRun,
   stopRuns,
-  recoverOnStart,
   type SyncDeps,
   type StartOptions,
 } from './runner.js';

@@ -33,7 +33,7 @@ export {
 export type { GraphCredentials, AppToken } from './token.js';
 export type { GraphMedia, RequestOptions, RequestStats } from './request.js';
 export type { PageOptions, DeltaPage } from './paging.js';
-export { BATCH_LIMIT, batchItemError, type BatchRequest, type BatchResponse } from './batch.js';
-export { DEFAULT_BUDGET, DEFAULT_RETRY, type BudgetOptions, type RetryPolicy } from './policy.js';
+export type { BatchRequest, BatchResponse } from './batch.js';
+export { DEFAULT_BUDGET, type BudgetOptions, type RetryPolicy } from './policy.js';
 export { createTransport, type Transport } from './transport.js';
-export { createMailboxLimiter, mailboxOf, OUTLOOK_MAILBOX_CONCURRENCY, type MailboxLimiter } from './mailbox-limit.js';
+export { createMailboxLimiter, mailboxOf, type MailboxLimiter } from './mailbox-limit.js';

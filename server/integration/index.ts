@@ -1,13 +1,11 @@
 export {
-  DEFAULT_AUTHORITY_HOST,
-  DEFAULT_GRAPH_ENDPOINT,
   getIntegrationView,
   integrationStatus,
   integrationView,
   type IntegrationView,
 } from './view.js';
 export { connect, connectInput, testConnection, updateSecret, secretInput, type ConnectInput, type IntegrationDeps } from './connect.js';
-export { permissionReport, type PermissionReport } from './permissions.js';
+export type { PermissionReport } from './permissions.js';
 export { expiryWarning, secretExpiryWarning, type SecretExpiryWarning } from './secret-expiry.js';
 export { disableIntegration, enableIntegration, disconnectIntegration, settleInput, type SettleInput } from './lifecycle.js';
 export { consentUrl, readConsentState, redirectUris, redirectUri, redirectUriProviders, CONSENT_CALLBACK, type RedirectUri } from './consent.js';

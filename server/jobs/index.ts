@@ -21,7 +21,6 @@ export type { TrackingMode } from './change-tracking.js';
 export {
   acceptLifecycle,
   acceptNotifications,
-  configureJobs,
   getScheduleSettings,
   jobsService,
   putScheduleSettings,

@@ -37,9 +37,9 @@ export {
   type ExtensionStatusView,
   type StatusChange,
 } from './status.js';
-export { createStatusBus, statusBusFor, type StatusBus, type StatusEvent, type StatusListener, type StreamEndListener } from './bus.js';
+export { statusBusFor, type StatusBus, type StatusEvent, type StatusListener, type StreamEndListener } from './bus.js';
 export { statusFanoutService } from './fanout-postgres.js';
-export { getPresenceSyncSettings, presenceSyncSettings, savePresenceSyncSettings, DEFAULT_PRESENCE_SYNC, type PresenceSyncSettings } from './settings.js';
+export { getPresenceSyncSettings, presenceSyncSettings, savePresenceSyncSettings, type PresenceSyncSettings } from './settings.js';
 export {
   bulkMappingInput,
   getExtensionMapping,
@@ -52,6 +52,5 @@ export {
 export { callState, callStateView, setCallState, type CallState } from './reverse.js';
 export { listPresenceHealth, presenceHealthItem, type PresenceHealthItem } from './health.js';
 export { createPresenceService, presenceService, presenceServiceFor, type CycleReport, type PresenceClock, type PresenceService } from './service.js';
-export { parseStoredMapping } from './mapping-repo.js';
-export { presenceGrantRepo, presenceSignInScopes, PRESENCE_SCOPE } from './grants.js';
-export { onPresenceNotifications, PRESENCE_RESOURCE, syncPresenceSubscriptions, type SubscriptionSyncReport } from './subscriptions.js';
+export { presenceGrantRepo, presenceSignInScopes } from './grants.js';
+export { onPresenceNotifications, PRESENCE_RESOURCE } from './subscriptions.js';

@@ -15,10 +15,8 @@
 import './wiring.js';
 
 export { SSO_ERROR_CODES, type SsoErrorCode } from './errors.js';
-export { ssoRedirectUris } from './wiring.js';
 export {
   allAllowedOrigins,
-  DEFAULT_SSO_SETTINGS,
   getSsoSettings,
   ssoSettings,
   updateSsoSettings,

@@ -10,11 +10,9 @@
  * retries along the Standard Webhooks schedule, at least once.
  */
 export {
-  eventTypes,
   hasWebhookSubscribers,
   publishEvent,
   publishEvents,
-  PING_EVENT,
   type DomainEvent,
   type EventData,
   type EventType,
@@ -35,9 +33,6 @@ export {
 export { deliveryView, listDeliveries, pruneDeliveries, type DeliveryView } from './deliveries.js';
 export {
   configureWebhookDelivery,
-  createDispatcher,
-  DEFAULT_DELIVERY,
-  STANDARD_RETRY_SCHEDULE,
   webhookService,
   type DeliveryOptions,
 } from './dispatcher.js';
