@@ -17,6 +17,7 @@ export { saveContactSync } from './configure.js';
 export {
   startContactSync,
   waitForContactRun,
+  stopContactRuns,
   type ContactSyncDeps,
   type ContactRunOptions,
 } from './runner.js';

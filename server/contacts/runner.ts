@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
+import { executionRegistry, type Execution, type StopScope } from '../executions.js';
 import { activeRun, busyError, createRun, emptyCounts, getRun, keepAlive, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
 import { lockUntilCommit, nowIso, type Store } from '../store/index.js';
@@ -28,16 +29,8 @@ export interface ContactRunOptions {
   concurrency?: number;
 }
 
-interface Execution {
-  stop: boolean;
-  promise: Promise<void>;
-}
-const executions = new WeakMap<Store, Map<string, Execution>>();
-const runningIn = (store: Store) => {
-  let map = executions.get(store);
-  if (!map) executions.set(store, (map = new Map<string, Execution>()));
-  return map;
-};
+const executions = executionRegistry();
+const runningIn = executions.of;
 
 /** Contacts runs a dead process left `running` are closed (per-folder delta links make the next run cheap). */
 export async function closeStaleRuns(store: Store, staleMs?: number): Promise<void> {
@@ -60,13 +53,17 @@ async function claimRun(store: Store, tenantId: string, trigger: RunTrigger): Pr
   });
 }
 
-async function finish(deps: ContactSyncDeps, tenantId: string, runId: string, error: unknown): Promise<void> {
+function failureMessage(error: unknown, execution: Execution): string {
+  if (error instanceof ContactRunStopped) return execution.endedBecause ?? 'Stopped (the server is shutting down); the next run continues.';
+  return isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`;
+}
+
+async function finish(deps: ContactSyncDeps, tenantId: string, runId: string, execution: Execution, error: unknown): Promise<void> {
   const db = deps.store.db;
   if (error === undefined) await saveRun(db, runId, { status: 'succeeded', finished: true, error: null });
   else {
     if (!isAppError(error) && !(error instanceof ContactRunStopped)) deps.log?.error({ err: error, runId }, 'contact sync run failed');
-    const message = error instanceof ContactRunStopped ? 'Stopped (the server is shutting down); the next run continues.' : isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`;
-    await saveRun(db, runId, { status: 'failed', finished: true, error: message });
+    await saveRun(db, runId, { status: 'failed', finished: true, error: failureMessage(error, execution) });
   }
   const run = await getRun(deps.store, tenantId, runId);
   const data = { id: run.id, kind: run.kind, trigger: run.trigger, status: run.status, counts: run.counts, startedAt: run.startedAt, finishedAt: run.finishedAt };
@@ -88,7 +85,7 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
   }
   await closeStaleRuns(deps.store);
   const runId = await claimRun(deps.store, tenantId, options.trigger);
-  const execution: Execution = { stop: false, promise: Promise.resolve() };
+  const execution: Execution = { tenantId, stop: false, promise: Promise.resolve() };
   const stopBeating = keepAlive(deps.store, () => saveRun(deps.store.db, runId, {}));
   const input = {
     store: deps.store,
@@ -101,8 +98,8 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
   };
   execution.promise = executeContactRun(input, emptyCounts())
     .then(
-      () => finish(deps, tenantId, runId, undefined),
-      (error: unknown) => finish(deps, tenantId, runId, error ?? new Error('unknown failure')),
+      () => finish(deps, tenantId, runId, execution, undefined),
+      (error: unknown) => finish(deps, tenantId, runId, execution, error ?? new Error('unknown failure')),
     )
     .catch((error: unknown) => deps.log?.error({ err: error, runId }, 'cannot record the contact sync result'))
     .finally(() => {
@@ -118,9 +115,5 @@ export async function waitForContactRun(store: Store, runId: string): Promise<vo
   await runningIn(store).get(runId)?.promise;
 }
 
-/** Asks every contacts run of this store to stop after its current mailboxes and waits for them. */
-export async function stopContactRuns(store: Store): Promise<void> {
-  const all = [...runningIn(store).values()];
-  for (const e of all) e.stop = true;
-  await Promise.all(all.map((e) => e.promise));
-}
+/** Stops contacts runs in this process after their current mailboxes: all of them, or one tenant's with a reason. */
+export const stopContactRuns = (store: Store, only?: StopScope): Promise<void> => executions.stop(store, only);

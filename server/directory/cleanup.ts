@@ -72,12 +72,15 @@ export async function forgetSyncState(store: Store, tenantId: string, what: { us
 /** Integration disabled or disconnected: held runs are dropped (their plan is for a connection that is gone). */
 export async function dropHeldRuns(store: Store, tenantId: string, reason: string): Promise<void> {
   const held = await store.db.selectFrom('sync_run').select('id').where('tenant_id', '=', tenantId).where('status', '=', 'held').execute();
-  for (const { id } of held) {
-    await store.db.deleteFrom('sync_plan_item').where('run_id', '=', id).execute();
-    await store.db
-      .updateTable('sync_run')
-      .set({ status: 'failed', error: reason, finished_at: nowIso(), plan: JSON.stringify({ phase: 'done' }) })
-      .where('id', '=', id)
-      .execute();
-  }
+  for (const { id } of held) await endRun(store, id, reason);
+}
+
+/** Ends a run for good (failed, with `reason`): its plan is dropped and nothing resumes it. */
+export async function endRun(store: Store, runId: string, reason: string): Promise<void> {
+  await store.db.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();
+  await store.db
+    .updateTable('sync_run')
+    .set({ status: 'failed', error: reason, finished_at: nowIso(), plan: JSON.stringify({ phase: 'done' }) })
+    .where('id', '=', runId)
+    .execute();
 }

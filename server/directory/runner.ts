@@ -1,8 +1,10 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
+import { executionRegistry, type Execution, type StopScope } from '../executions.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
 import { lockUntilCommit, refreshStatistics, type Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
+import { endRun } from './cleanup.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
 import { DirectApplier } from './direct-apply.js';
 import { keepAlive, staleBefore } from './liveness.js';
@@ -36,11 +38,8 @@ export interface StartOptions {
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
-interface Execution {
-  stop: boolean;
-  promise: Promise<void>;
-}
-const executions = new WeakMap<Store, Map<string, Execution>>();
+const executions = executionRegistry();
+const runningIn = executions.of;
 /** Tenants whose settings changed during a run: one more run follows it. */
 const followUps = new WeakMap<Store, Map<string, SyncDeps>>();
 const followUpsOf = (store: Store) => {
@@ -48,19 +47,15 @@ const followUpsOf = (store: Store) => {
   if (!map) followUps.set(store, (map = new Map<string, SyncDeps>()));
   return map;
 };
-const runningIn = (store: Store) => {
-  let map = executions.get(store);
-  if (!map) executions.set(store, (map = new Map<string, Execution>()));
-  return map;
-};
 
 /** Runs `work` in the background, recording failure on the run; a stop request leaves it resumable. */
 function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldStop: () => boolean) => Promise<void>): void {
   const db = deps.store.db;
-  const execution: Execution = { stop: false, promise: Promise.resolve() };
+  const execution: Execution = { tenantId, stop: false, promise: Promise.resolve() };
   const stopBeating = keepAlive(deps.store, () => saveRun(db, runId, {}));
   execution.promise = work(() => execution.stop)
     .catch(async (error: unknown) => {
+      if (error instanceof StopRequested && execution.endedBecause !== undefined) return endRun(deps.store, runId, execution.endedBecause);
       if (error instanceof StopRequested) {
         // Left `running` with an old heartbeat: the next start resumes it.
         await db.updateTable('sync_run').set({ heartbeat_at: EPOCH }).where('id', '=', runId).execute();
@@ -211,12 +206,8 @@ export async function waitForRun(store: Store, runId: string): Promise<void> {
   await runningIn(store).get(runId)?.promise;
 }
 
-/** Asks every run of this store to stop at its next checkpoint and waits for them. */
-export async function stopRuns(store: Store): Promise<void> {
-  const all = [...runningIn(store).values()];
-  for (const e of all) e.stop = true;
-  await Promise.all(all.map((e) => e.promise));
-}
+/** Stops directory runs in this process: all of them (they resume at the next start), or one tenant's for good. */
+export const stopRuns = (store: Store, only?: StopScope): Promise<void> => executions.stop(store, only);
 
 /**
  * At start: resumes what a dead process left (SQLite: one process owns the file, so any running

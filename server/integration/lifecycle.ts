@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { dropHeldRuns, forgetSyncState, settleExtensions, settleGroups, stopRuns, unfreeze } from '../directory/index.js';
+import { stopContactRuns } from '../contacts/index.js';
 import { AppError } from '../errors.js';
 import { refreshChangeTracking } from '../jobs/index.js';
-import { integrationRepo, nowIso } from '../store/index.js';
+import { integrationRepo, nowIso, type Store } from '../store/index.js';
 import type { IntegrationDeps } from './connect.js';
 
 export const settleInput = z.strictObject({
@@ -19,6 +20,12 @@ async function requireStatus(deps: IntegrationDeps, tenantId: string, allowed: s
   }
 }
 
+/** This tenant's runs in this process end (other tenants' go on), and its held runs are dropped. */
+async function endRuns(store: Store, tenantId: string, reason: string): Promise<void> {
+  await Promise.all([stopRuns(store, { tenantId, reason }), stopContactRuns(store, { tenantId, reason })]);
+  await dropHeldRuns(store, tenantId, reason);
+}
+
 /**
  * Disable: sync and SSO stop, the configuration stays. Synced extensions and groups are deleted
  * or kept read-only, as the admin chose.
@@ -26,8 +33,7 @@ async function requireStatus(deps: IntegrationDeps, tenantId: string, allowed: s
 export async function disableIntegration(deps: IntegrationDeps, tenantId: string, choice: SettleInput): Promise<void> {
   await requireStatus(deps, tenantId, ['connected'], 'disable');
   await integrationRepo(deps.store.db).update(tenantId, { status: 'disabled', updated_at: nowIso() });
-  await stopRuns(deps.store);
-  await dropHeldRuns(deps.store, tenantId, 'The integration was disabled.');
+  await endRuns(deps.store, tenantId, 'The integration was disabled.');
   await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'read-only');
   await settleGroups(deps.store, tenantId, choice.deleteGroups ? 'delete' : 'read-only');
   await refreshChangeTracking(deps.store, tenantId);
@@ -49,8 +55,7 @@ export async function enableIntegration(deps: IntegrationDeps, tenantId: string)
  */
 export async function disconnectIntegration(deps: IntegrationDeps, tenantId: string, choice: SettleInput): Promise<void> {
   await requireStatus(deps, tenantId, ['connected', 'disabled'], 'disconnect');
-  await stopRuns(deps.store);
-  await dropHeldRuns(deps.store, tenantId, 'The integration was disconnected.');
+  await endRuns(deps.store, tenantId, 'The integration was disconnected.');
   await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'release');
   await settleGroups(deps.store, tenantId, choice.deleteGroups ? 'delete' : 'release');
   await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
