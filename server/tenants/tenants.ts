@@ -29,6 +29,16 @@ export async function listTenants(store: Store, page: { limit: number; after?: [
   return (await query.execute()).map(toView);
 }
 
+/** Refuses an id that names no tenant (the command line takes tenant ids as typed). */
+export async function requireTenant(store: Store, id: string): Promise<void> {
+  const found = await store.db.selectFrom('tenant').select('id').where('id', '=', id).executeTakeFirst();
+  if (!found) {
+    throw new AppError('tenant_not_found', `There is no tenant '${id}'.`, {
+      hint: `Tenant ids are listed by GET /api/v1/tenants (operator token); without --tenant the '${DEFAULT_TENANT}' tenant is used.`,
+    });
+  }
+}
+
 /**
  * Creates a tenant with its first admin token, which is returned here once and stored hashed.
  * The tenant starts empty: its admin connects its own integration and chooses its settings.

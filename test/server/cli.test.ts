@@ -62,7 +62,22 @@ describe('ucbridge command line', () => {
   it('reports status from the store', async () => {
     const result = await ucbridge(['status'], databaseEnv());
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ integration: 'disconnected', extensions: 0 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ tenant: 'default', integration: 'disconnected', extensions: 0, lastSyncRun: null, lastContactSyncRun: null });
+  });
+
+  it('names an unknown --tenant and how to find the right id', async () => {
+    const result = await ucbridge(['status', '--tenant', 'no-such-pbx'], databaseEnv());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("There is no tenant 'no-such-pbx'");
+    expect(result.stderr).toContain('hint: Tenant ids are listed by GET /api/v1/tenants');
+  });
+
+  it('refuses an unknown option with its name and the usage, without a stack trace', async () => {
+    const result = await ucbridge(['sync', '--fulll'], databaseEnv());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("ucbridge sync: Unknown option '--fulll'");
+    expect(result.stderr).toContain('sync [--full] [--tenant <id>]');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('explains its usage for an unknown command', async () => {

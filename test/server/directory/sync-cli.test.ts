@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../../server/directory/index.js';
+import { tenantRepo } from '../../../server/store/index.js';
 import { saveSettings, startWorld, type World } from './world.js';
 
 const BIN = new URL('../../../bin/ucbridge.js', import.meta.url).pathname;
@@ -12,8 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-/** `node bin/ucbridge.js sync …` against the test server's database, trusting the emulator. */
-async function ucbridgeSync(args: string[] = []) {
+/** `node bin/ucbridge.js …` against the test server's database, trusting the emulator. */
+async function ucbridge(args: string[]) {
   const db = world.server.database;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -22,12 +23,18 @@ async function ucbridgeSync(args: string[] = []) {
     GRAPH_CA_FILE: world.emu.caFile,
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl, DATABASE_SCHEMA: db.databaseSchema } : {}),
   };
-  const child = spawn(process.execPath, [BIN, 'sync', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** `ucbridge sync …`, with the run it printed. */
+async function ucbridgeSync(args: string[] = []) {
+  const { code, stdout, stderr } = await ucbridge(['sync', ...args]);
   const run = stdout.trim().startsWith('{') ? (JSON.parse(stdout) as RunView) : undefined;
   return { code, run, stderr };
 }
@@ -59,6 +66,17 @@ describe('ucbridge sync', () => {
     expect(full.code).toBe(0);
     expect(full.run?.counts).toEqual({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
     expect(usersDeltaQueries().at(-1)).not.toMatch(/deltatoken/i);
+  });
+
+  it('acts on the tenant --tenant names: another tenant of the same database is not connected', async () => {
+    await tenantRepo(world.server.store.db).ensure('pbx-two', 'PBX two');
+    const other = await ucbridge(['sync', '--tenant', 'pbx-two']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/not connected/);
+    const status = await ucbridge(['status', '--tenant', 'pbx-two']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ tenant: 'pbx-two', integration: 'disconnected', extensions: 0, lastSyncRun: null });
+    const own = await ucbridge(['status']);
+    expect(JSON.parse(own.stdout)).toMatchObject({ tenant: 'default', integration: 'connected', lastSyncRun: { status: 'succeeded' } });
   });
 
   it('exits 3 when the deletion guard holds the run', async () => {
