@@ -56,6 +56,15 @@ export async function countSynced(db: Kysely<Database>, tenantId: string): Promi
   return Number(row.n);
 }
 
+export type RemovalMode = 'delete' | 'release' | 'disable';
+
+/** Plans the removal of a synced extension by the switch that applies (disabling one already disabled is a no-op). */
+export function planRemoval(sink: PlanSink, ext: { id: string; display_name: string; enabled: number }, entraId: string, mode: RemovalMode): void {
+  if (mode === 'delete') sink.add({ op: 'delete', extensionId: ext.id, entraId, name: ext.display_name });
+  else if (mode === 'release') sink.add({ op: 'release', extensionId: ext.id });
+  else if (ext.enabled !== 0) sink.add({ op: 'update', extensionId: ext.id, entraId, changes: { enabled: 0 } });
+}
+
 function changedColumns(existing: Existing, fields: SyncedFields): Partial<SyncedFields> {
   const changes: Partial<SyncedFields> = {};
   for (const column of SYNCED_COLUMNS) {
@@ -75,12 +84,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
   const numbering = settings.numbering;
   const allocator = numbering.kind === 'auto' ? createAllocator(numbers, numbering.start, numbering.end) : undefined;
 
-  /** Planning a removal of an existing extension, by the switch that applies. */
-  const remove = (existing: Existing, entraId: string, mode: 'delete' | 'release' | 'disable') => {
-    if (mode === 'delete') sink.add({ op: 'delete', extensionId: existing.id, entraId, name: existing.display_name });
-    else if (mode === 'release') sink.add({ op: 'release', extensionId: existing.id });
-    else if (existing.enabled !== 0) sink.add({ op: 'update', extensionId: existing.id, entraId, changes: { enabled: 0 } });
-  };
+  const remove = (existing: Existing, entraId: string, mode: RemovalMode) => planRemoval(sink, existing, entraId, mode);
 
   function numberFor(user: EntraUser, current: string | undefined): { number?: string; problem?: Problem } {
     if (numbering.kind === 'auto') {

@@ -5,7 +5,8 @@ import type { Database } from '../store/index.js';
 import { entraGroup, entraUser, GROUP_SELECT, USER_SELECT, type EntraUser } from './entra.js';
 import { clearGroupMirror, mirrorGroupPage, planGroups, transitiveUserIds } from './plan-groups.js';
 import type { PlanSink } from './plan-items.js';
-import { createUserPlanner, syncedNotSeen, type UserPlanner } from './plan-users.js';
+import { lookUpUsers, settleUnlisted } from './plan-unlisted.js';
+import { createUserPlanner, planRemoval, syncedNotSeen, type UserPlanner } from './plan-users.js';
 import { type PlanState, type Progress, type Problem } from './runs.js';
 import type { GroupSyncSettings, UserSyncSettings } from './settings.js';
 
@@ -118,16 +119,6 @@ function tracker(input: PlanInput): Tracker {
   return t;
 }
 
-/** Users in scope that this run has not heard of yet (group-scoped delta runs): fetched by id through $batch. */
-async function fetchUsers(graph: GraphClient, ids: string[]): Promise<EntraUser[]> {
-  const select = USER_SELECT.join(',');
-  const answers = await graph.batch(ids.map((id, i) => ({ id: String(i), method: 'GET' as const, url: `/users/${id}?$select=${select}` })));
-  return answers.flatMap((a) => {
-    const parsed = a.status === 200 ? entraUser.safeParse(a.body) : undefined;
-    return parsed?.success ? [parsed.data] : [];
-  });
-}
-
 async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> | undefined): Promise<{ deltaLink?: string; mode: 'full' | 'delta' }> {
   const settings = input.users;
   const scope = settings.scope;
@@ -142,7 +133,9 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
     for await (const users of input.graph.pages('/users', { item: entraUser, select: USER_SELECT, query, headers })) {
       await t.record(users.length, await planner.planPage(users));
     }
-    await sweep(input, t, planner, settings.outOfScope);
+    // Not listed: deleted in Entra (deleteWhen) or out of scope (outOfScope), told apart by a lookup.
+    const unlisted = { db: input.db, graph: input.graph, tenantId: input.tenantId, sink: t.sink, outOfScope: settings.outOfScope };
+    await settleUnlisted({ ...unlisted, record: (items, problems) => t.record(items, problems) }, planner);
     return { mode: 'full' };
   }
   const round = { mode: 'delta' as 'full' | 'delta' };
@@ -163,14 +156,9 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
 }
 
 /** End of a full round: synced extensions whose user was not listed. */
-async function sweep(input: PlanInput, t: Tracker, planner: UserPlanner, mode: 'delete' | 'release' | 'disable') {
+async function sweep(input: PlanInput, t: Tracker, planner: UserPlanner, mode: 'delete' | 'disable') {
   for await (const rows of syncedNotSeen(input.db, input.tenantId, planner.seen)) {
-    for (const row of rows) {
-      const entraId = row.entra_object_id ?? '';
-      if (mode === 'delete') t.sink.add({ op: 'delete', extensionId: row.id, entraId, name: row.display_name });
-      else if (mode === 'release') t.sink.add({ op: 'release', extensionId: row.id });
-      else if (row.enabled !== 0) t.sink.add({ op: 'update', extensionId: row.id, entraId, changes: { enabled: 0 } });
-    }
+    for (const row of rows) planRemoval(t.sink, row, row.entra_object_id ?? '', mode);
     await t.record(0, []);
   }
 }
@@ -182,16 +170,14 @@ async function reconcileGroupScope(input: PlanInput, t: Tracker, planner: UserPl
     for (const row of rows) {
       const entraId = row.entra_object_id ?? '';
       synced.add(entraId);
-      if (scopeUsers.has(entraId)) continue;
-      if (input.users.outOfScope === 'delete') t.sink.add({ op: 'delete', extensionId: row.id, entraId, name: row.display_name });
-      else t.sink.add({ op: 'release', extensionId: row.id });
+      if (!scopeUsers.has(entraId)) planRemoval(t.sink, row, entraId, input.users.outOfScope);
     }
   }
   await t.record(0, []);
   const missing = [...scopeUsers].filter((id) => !synced.has(id) && !planner.seen.has(id));
   for (let i = 0; i < missing.length; i += 200) {
-    const users = await fetchUsers(input.graph, missing.slice(i, i + 200));
-    await t.record(users.length, await planner.planPage(users));
+    const { found } = await lookUpUsers(input.graph, missing.slice(i, i + 200));
+    await t.record(found.length, await planner.planPage(found));
   }
 }
 

@@ -127,3 +127,67 @@ describe('scope', () => {
     expect([...(await w.byEntra()).keys()].sort()).toEqual(expected);
   });
 });
+
+describe('filter scope: synced users the filtered listing no longer returns', () => {
+  /** A filter on the department with the most enabled users, after its first sync. */
+  async function filtered(settings: Record<string, unknown>): Promise<{ w: World; members: string[] }> {
+    const w = await connected();
+    const byDepartment = new Map<string, string[]>();
+    for (const u of live(w)) if (u.data.department) byDepartment.set(u.data.department, [...(byDepartment.get(u.data.department) ?? []), u.data.id]);
+    const [department, members] = [...byDepartment].sort((a, b) => b[1].length - a[1].length)[0]!;
+    expect(members.length).toBeGreaterThanOrEqual(2);
+    await saveSettings(w, 'user-sync', { enabled: true, scope: { kind: 'filter', filter: `department eq '${department}'` }, ...settings });
+    expect([...(await w.byEntra()).keys()].sort()).toEqual([...members].sort());
+    return { w, members };
+  }
+  const status = async (w: World, extensionId: string) => (await w.json(`/api/v1/extensions/${extensionId}`)).status;
+
+  it('deletes the extension of a user deleted in Entra (deleteWhen.deleted), releases one the filter stopped matching', async () => {
+    const { w, members } = await filtered({ outOfScope: 'release', deleteWhen: { disabled: true, deleted: true } });
+    const [gone, moved] = members as [string, string];
+    const before = await w.byEntra();
+    w.emu.ops.deleteUser(gone, true);
+    w.emu.ops.updateUser(moved, { department: 'Elsewhere' });
+    w.emu.ops.clearRequests();
+    const run = await w.sync();
+    expect(run).toMatchObject({ status: 'succeeded', counts: { deleted: 1 }, problems: [] });
+    expect(await status(w, before.get(gone)!.id)).toBe(404);
+    const released = (await w.json<ExtensionView>(`/api/v1/extensions/${before.get(moved)!.id}`)).body;
+    expect(released).toMatchObject({ source: 'local', entraObjectId: null });
+    // Only the two unlisted users were looked up, by id, inside $batch.
+    const lookups = w.emu.ops.requests({ path: '/v1.0/users/' }).filter((r) => r.batched);
+    expect(lookups.map((r) => r.path).sort()).toEqual([`/v1.0/users/${gone}`, `/v1.0/users/${moved}`].sort());
+  });
+
+  it('disables the extension of a deleted user when deleteWhen.deleted is off, deletes one the filter stopped matching', async () => {
+    const { w, members } = await filtered({ outOfScope: 'delete', deleteWhen: { disabled: true, deleted: false } });
+    const [gone, moved] = members as [string, string];
+    const before = await w.byEntra();
+    w.emu.ops.deleteUser(gone); // soft delete: GET /users/{id} answers 404 as well
+    w.emu.ops.updateUser(moved, { department: 'Elsewhere' });
+    const run = await w.sync();
+    expect(run).toMatchObject({ status: 'succeeded', counts: { deleted: 1 }, problems: [] });
+    const after = await w.byEntra();
+    expect(after.get(gone)).toMatchObject({ id: before.get(gone)!.id, source: 'entra', enabled: false });
+    expect(after.has(moved)).toBe(false);
+    expect(await status(w, before.get(moved)!.id)).toBe(404);
+  });
+
+  it('leaves the extension untouched when the existence check keeps failing, and settles it on the next run', async () => {
+    const { w, members } = await filtered({ outOfScope: 'release' });
+    const gone = members[0]!;
+    const before = (await w.byEntra()).get(gone);
+    w.emu.ops.deleteUser(gone, true);
+    for (const [fault, code] of [[{ rate429: 1 }, 429], [{ rate5xx: 1, status5xx: 503 }, 503]] as const) {
+      w.emu.ops.setFaults({ ...fault, paths: [`/v1.0/users/${gone}`] });
+      const run = await w.sync();
+      expect(run).toMatchObject({ status: 'succeeded', counts: { deleted: 0, skipped: 1 } });
+      expect(reasons(run)).toEqual([`${gone}: not returned by the scope filter, and checking whether the user still exists failed (HTTP ${code}): extension left unchanged`]);
+      expect((await w.byEntra()).get(gone)).toEqual(before);
+    }
+    w.emu.ops.clearFaults();
+    const settled = await w.sync();
+    expect(settled).toMatchObject({ status: 'succeeded', counts: { deleted: 1 }, problems: [] });
+    expect(await status(w, before!.id)).toBe(404);
+  });
+});
