@@ -30,7 +30,7 @@ export {
   transportFor,
   type TenantGraphOptions,
 } from './registry.js';
-export type { GraphCredentials, AppToken } from './token.js';
+export { graphResource, type GraphCredentials, type AppToken } from './token.js';
 export type { GraphMedia, RequestOptions, RequestStats } from './request.js';
 export type { PageOptions, DeltaPage } from './paging.js';
 export type { BatchRequest, BatchResponse } from './batch.js';

@@ -81,13 +81,18 @@ const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const MICROSOFT_GRAPH_HOSTS = /^(graph\.microsoft\.com|graph\.microsoft\.us|dod-graph\.microsoft\.us|microsoftgraph\.chinacloudapi\.cn)$/i;
 
 /**
- * The `.default` scope: the cloud's Graph resource URI for Microsoft's own endpoints, else Graph's
- * application id (for a Graph endpoint behind a proxy or an emulator, whose URL is not the resource).
+ * The resource that scopes are prefixed with: the cloud's Graph resource URI for Microsoft's own
+ * endpoints (graph.microsoft.us, the China cloud…), else Graph's application id (for a Graph
+ * endpoint behind a proxy or an emulator, whose URL is not the resource).
+ * https://learn.microsoft.com/graph/deployments#app-registration-and-token-service-root-endpoints
  */
-export function graphScope(graphEndpoint: string): string {
+export function graphResource(graphEndpoint: string): string {
   const url = new URL(graphEndpoint);
-  return MICROSOFT_GRAPH_HOSTS.test(url.hostname) ? `${url.origin}/.default` : `${GRAPH_APP_ID}/.default`;
+  return MICROSOFT_GRAPH_HOSTS.test(url.hostname) ? url.origin : GRAPH_APP_ID;
 }
+
+/** The `.default` scope of app-only tokens (every application permission granted to the app). */
+export const graphScope = (graphEndpoint: string): string => `${graphResource(graphEndpoint)}/.default`;
 
 /**
  * App-only tokens for Graph through msal-node's client-credentials flow; MSAL caches a token in

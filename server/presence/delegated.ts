@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { clientSecretContext, transportFor } from '../graph/index.js';
 import { integrationRepo, type Store } from '../store/index.js';
-import { PRESENCE_SCOPE } from './grants.js';
+import { presenceScope } from './grants.js';
 
 /**
  * The delegated calls behind presence subscriptions: redeeming a user's refresh token at the
@@ -42,7 +42,7 @@ export async function redeemPresenceGrant(deps: Deps, tenantId: string, refreshT
     client_secret: deps.store.secrets.open(row.client_secret, clientSecretContext(tenantId)),
     grant_type: 'refresh_token',
     refresh_token: refreshToken,
-    scope: `offline_access ${PRESENCE_SCOPE}`,
+    scope: `offline_access ${presenceScope(row.graph_endpoint)}`,
   });
   const response = await transportFor(deps.config.graphCaFile).fetch(url, {
     method: 'POST',

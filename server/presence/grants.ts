@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
-import { nowIso, type Store } from '../store/index.js';
+import { graphResource } from '../graph/index.js';
+import { integrationRepo, nowIso, type Store } from '../store/index.js';
 import { getPresenceSyncSettings } from './settings.js';
 
 /**
@@ -9,8 +10,8 @@ import { getPresenceSyncSettings } from './settings.js';
  */
 const sealContext = (tenantId: string, extensionId: string) => `presence-grant:${tenantId}:${extensionId}`;
 
-/** Delegated scope for presence subscriptions; Graph's resource URI prefix names the API. */
-export const PRESENCE_SCOPE = 'https://graph.microsoft.com/Presence.Read.All';
+/** Delegated scope for presence subscriptions, prefixed with the Graph resource of the tenant's cloud. */
+export const presenceScope = (graphEndpoint: string): string => `${graphResource(graphEndpoint)}/Presence.Read.All`;
 
 /**
  * Extra scopes the web sign-in asks for: only when delegated subscriptions can work (presence
@@ -18,8 +19,9 @@ export const PRESENCE_SCOPE = 'https://graph.microsoft.com/Presence.Read.All';
  */
 export async function presenceSignInScopes(deps: { store: Store; config: Pick<Config, 'publicUrl'> }, tenantId: string): Promise<string[]> {
   if (!deps.config.publicUrl) return [];
+  const integration = await integrationRepo(deps.store.db).get(tenantId);
   const settings = await getPresenceSyncSettings(deps.store, tenantId);
-  return settings.enabled && settings.source !== 'calendar' ? ['offline_access', PRESENCE_SCOPE] : [];
+  return integration && settings.enabled && settings.source !== 'calendar' ? ['offline_access', presenceScope(integration.graph_endpoint)] : [];
 }
 
 export interface PresenceGrant {

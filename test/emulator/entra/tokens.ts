@@ -26,11 +26,17 @@ export interface AccessClaims extends JWTPayload {
 
 export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; message: string };
 
+/** Graph named by its resource URI or by its application id, as a scope prefix (both are accepted). */
+const GRAPH_PREFIXES = [`${GRAPH_RESOURCE}/`, `${GRAPH_APP_ID}/`];
+
 /** Graph scope names without the resource prefix; OIDC scopes dropped. */
 export function graphScopes(scopes: readonly string[]): string[] {
   return scopes
     .filter((s) => !OIDC_SCOPES.has(s.toLowerCase()))
-    .map((s) => (s.toLowerCase().startsWith(`${GRAPH_RESOURCE}/`) ? s.slice(GRAPH_RESOURCE.length + 1) : s))
+    .map((s) => {
+      const prefix = GRAPH_PREFIXES.find((p) => s.toLowerCase().startsWith(p));
+      return prefix ? s.slice(prefix.length) : s;
+    })
     .filter((s) => s !== '.default');
 }
 

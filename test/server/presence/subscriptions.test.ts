@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
   it('asks for Presence.Read.All and offline_access at web sign-in and keeps the Entra refresh token sealed', async () => {
     const { authorizeUrl, fragment } = await webSignIn(env.emu.state.directory.users.find((u) => u.data.id === signedIn.oid)?.data.userPrincipalName ?? '');
-    expect(authorizeUrl.searchParams.get('scope')?.split(' ')).toEqual(['openid', 'profile', 'email', 'offline_access', 'https://graph.microsoft.com/Presence.Read.All']);
+    expect(authorizeUrl.searchParams.get('scope')?.split(' ')).toEqual(['openid', 'profile', 'email', 'offline_access', '00000003-0000-0000-c000-000000000000/Presence.Read.All']);
     refreshToken = fragment.get('refreshToken') ?? '';
     expect(refreshToken).toMatch(/^ucb_rt_/);
     const [grant] = await grantRows();
