@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { contactSyncService } from './contacts/index.js';
 import { configureRunLiveness, directoryService } from './directory/index.js';
+import { recordGraphMetrics } from './graph/index.js';
 import { housekeepingService } from './housekeeping/index.js';
 import { createApp, type AppContext, type ZodApp } from './http/index.js';
 import { handleGraphNotifications, jobsService } from './jobs/index.js';
@@ -70,6 +71,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   configureRunLiveness(store, config.runHeartbeatSeconds);
   const generatedAdminToken = await bootstrapAdmin(store, config);
   const ctx: AppContext = { config, store, metrics: createMetrics(), servicesStarted: false };
+  recordGraphMetrics(store, ctx.metrics);
   const app = await createApp(ctx, options.logStream ? { logStream: options.logStream } : {});
   const services = serviceFactories.map((factory) => factory(ctx, app));
   await app.listen({ port: config.port, host: config.host });

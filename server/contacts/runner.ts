@@ -1,10 +1,9 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { executionRegistry, type Execution, type StopScope } from '../executions.js';
-import { activeRun, busyError, createRun, emptyCounts, getRun, keepAlive, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
+import { activeRun, busyError, createRun, emptyCounts, keepAlive, reportRunOutcome, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
 import { lockUntilCommit, nowIso, type Store } from '../store/index.js';
-import { publishEvents } from '../webhooks/index.js';
 import { ContactRunStopped, executeContactRun } from './run.js';
 import { hasSyncedPhonebooks } from './phonebooks.js';
 import { getContactSyncSettings } from './settings.js';
@@ -65,9 +64,7 @@ async function finish(deps: ContactSyncDeps, tenantId: string, runId: string, ex
     if (!isAppError(error) && !(error instanceof ContactRunStopped)) deps.log?.error({ err: error, runId }, 'contact sync run failed');
     await saveRun(db, runId, { status: 'failed', finished: true, error: failureMessage(error, execution) });
   }
-  const run = await getRun(deps.store, tenantId, runId);
-  const data = { id: run.id, kind: run.kind, trigger: run.trigger, status: run.status, counts: run.counts, startedAt: run.startedAt, finishedAt: run.finishedAt };
-  await publishEvents(db, tenantId, [{ type: 'sync_run.finished', data }]);
+  await reportRunOutcome(deps.store, tenantId, runId);
 }
 
 /**

@@ -25,11 +25,11 @@ export {
   type StartOptions,
 } from './runner.js';
 export type { RunHooks } from './execute.js';
-export { onSyncSettingsSaved, onSyncedExtensionEnded } from './hooks.js';
+export { onRunFinished, onSyncSettingsSaved, onSyncedExtensionEnded, type RunOutcome } from './hooks.js';
 export { configureRunLiveness, keepAlive, runLiveness, staleBefore } from './liveness.js';
 export { getRun, listRuns, runView, runTrigger, type RunView, type RunTrigger, type Problem } from './runs.js';
 // Shared with other syncs that record runs in the same log (contacts).
-export { createRun, saveRun, addProblems, activeRun, busyError, emptyCounts, type Counts, type Progress } from './runs.js';
+export { createRun, saveRun, reportRunOutcome, addProblems, activeRun, busyError, emptyCounts, type Counts, type Progress } from './runs.js';
 export {
   extensionView,
   extensionPatch,

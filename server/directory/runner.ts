@@ -11,7 +11,7 @@ import { keepAlive, staleBefore } from './liveness.js';
 import { buildPlan, StopRequested } from './plan.js';
 import { PlanWriter, type PlanSink } from './plan-items.js';
 import { countSynced } from './plan-users.js';
-import { activeRun, addProblems, busyError, createRun, getRun, readRunRow, saveRun, type RunTrigger, type RunView } from './runs.js';
+import { activeRun, addProblems, busyError, createRun, getRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
 import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
 
 registerErrorCodes({ sync_not_enabled: 409 });
@@ -48,8 +48,12 @@ const followUpsOf = (store: Store) => {
   return map;
 };
 
-/** Runs `work` in the background, recording failure on the run; a stop request leaves it resumable. */
-function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldStop: () => boolean) => Promise<void>): void {
+/**
+ * Runs `work` in the background, recording failure on the run; a stop request leaves it resumable.
+ * `runId` names the run the work is (its outcome goes to run listeners), or, with `isRun` false, a
+ * background task that is no run of its own.
+ */
+function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldStop: () => boolean) => Promise<void>, isRun = true): void {
   const db = deps.store.db;
   const execution: Execution = { tenantId, stop: false, promise: Promise.resolve() };
   const stopBeating = keepAlive(deps.store, () => saveRun(db, runId, {}));
@@ -65,6 +69,7 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
       if (!isAppError(error)) deps.log?.error({ err: error, runId }, 'sync run failed');
       await saveRun(db, runId, { status: 'failed', error: message, finished: true });
     })
+    .then(() => (isRun ? reportRunOutcome(deps.store, tenantId, runId) : undefined))
     .catch((error: unknown) => deps.log?.error({ err: error, runId }, 'cannot record the sync run result'))
     .finally(() => {
       stopBeating();
@@ -220,6 +225,6 @@ export function recoverOnStart(deps: SyncDeps, tenantIds: string[]): void {
     launch(deps, tenantId, key, async (shouldStop) => {
       if (!(await recoverInterrupted(deps, tenantId, staleMs, shouldStop))) return;
       await startSync(deps, tenantId, { trigger: 'initial' }).catch((error: unknown) => deps.log?.error({ err: error }, 'the run completing an interrupted first sync was not started'));
-    });
+    }, false);
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, errors } from '../errors.js';
 import { newId, nowIso, type Database, type Store } from '../store/index.js';
 import { publishEvent } from '../webhooks/index.js';
+import { notifyRunFinished } from './hooks.js';
 
 export const runTrigger = z.enum(['initial', 'manual', 'schedule', 'change']);
 export type RunTrigger = z.infer<typeof runTrigger>;
@@ -218,4 +219,13 @@ export function busyError(run: { id: string; status: string }): AppError {
         hint: `Review it, then POST /api/v1/sync-runs/${run.id}/confirm (or /cancel).`,
       })
     : new AppError('sync_run_active', `Sync run ${run.id} is still running; only one runs at a time.`, { runId: run.id });
+}
+
+/** Tells run listeners (metrics) how a run ended, once that is committed; a run left to resume tells nothing. */
+export async function reportRunOutcome(store: Store, tenantId: string, runId: string): Promise<void> {
+  const row = await readRunRow(store.db, tenantId, runId);
+  if (row.status === 'running' || row.status === 'queued') return;
+  const ended = row.finished_at ? Date.parse(row.finished_at) : Date.now();
+  const seconds = row.started_at ? Math.max(0, (ended - Date.parse(row.started_at)) / 1000) : 0;
+  notifyRunFinished({ store, tenantId, kind: row.kind, status: row.status, counts: row.counts, seconds });
 }

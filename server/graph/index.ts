@@ -27,6 +27,7 @@ export {
   configureGraphClients,
   graphForCredentials,
   graphForTenant,
+  recordGraphMetrics,
   transportFor,
   type TenantGraphOptions,
 } from './registry.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics/index.js';
 import { AppError } from '../errors.js';
 import { integrationRepo, type IntegrationRow, type Store } from '../store/index.js';
 import { createGraphClient, type GraphClient, type GraphClientOptions } from './client.js';
@@ -103,4 +104,16 @@ export function graphForCredentials(
   credentials: Parameters<typeof createGraphClient>[0],
 ): GraphClient {
   return createGraphClient(credentials, { ...clientsOf(deps.store).options, transport: transportFor(deps.config.graphCaFile) });
+}
+
+/** Request totals of a store's tenant clients, for metrics (a client rebuilt on new credentials starts again from 0). */
+function graphRequestTotals(store: Store): Array<{ tenantId: string; requests: number; retries: number }> {
+  return [...clientsOf(store).clients].map(([tenantId, { client }]) => ({ tenantId, requests: client.stats.requests, retries: client.stats.retries }));
+}
+
+/** Graph request counters of a store, read at each scrape. */
+export function recordGraphMetrics(store: Store, metrics: Metrics): void {
+  const totals = (pick: 'requests' | 'retries') => () => graphRequestTotals(store).map((t) => ({ labels: { tenant: t.tenantId }, value: t[pick] }));
+  metrics.counter('ucbridge_graph_requests_total', 'HTTP requests sent to Microsoft Graph, retries included, by tenant', totals('requests'));
+  metrics.counter('ucbridge_graph_retries_total', 'Graph requests answered 429/503/504 or failed on the network and retried, by tenant', totals('retries'));
 }

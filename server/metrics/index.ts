@@ -53,8 +53,9 @@ export function createMetrics() {
   }
 
   return {
-    counter(name: string, help: string) {
-      const metric = define(name, help, 'counter');
+    /** `collect`: totals kept elsewhere (e.g. a client's own counts), read at each scrape. */
+    counter(name: string, help: string, collect?: Metric['collect']) {
+      const metric = define(name, help, 'counter', collect ? { collect } : {});
       return { inc: (labels: Labels = {}, by = 1) => add(metric, labels, by) };
     },
     gauge(name: string, help: string, collect?: Metric['collect']) {
