@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { insertIgnoringConflicts, newId, nowIso, type Database } from '../store/index.js';
 import { LOCKED_FIELDS } from './entra.js';
-import { touch, type ChangeLog } from './events.js';
+import { recordCascade, touch, type ChangeLog } from './events.js';
 import { readPlanItems, type PlanOp } from './plan-items.js';
 import type { Counts, Problem } from './runs.js';
 
@@ -129,6 +129,8 @@ async function applyOne(trx: Trx, ctx: ApplyContext, op: Exclude<PlanOp, CreateO
 
 /** Applies plan items in order; consecutive creates go in one multi-row insert. */
 export async function applyOps(trx: Trx, ctx: ApplyContext, ops: PlanOp[]): Promise<void> {
+  // Before any delete: what the chunk's deletes take along (phonebooks, group members), in one batched read.
+  await recordCascade(trx, ctx.tenantId, ops.flatMap((op) => (op.op === 'delete' ? [op.extensionId] : [])), ctx.changes);
   let creates: CreateOp[] = [];
   for (const op of ops) {
     if (op.op === 'create') {

@@ -1,5 +1,5 @@
 import { nowIso, type Store } from '../store/index.js';
-import { newChangeLog, publishChanges, touch } from './events.js';
+import { newChangeLog, publishChanges, recordCascade, touch } from './events.js';
 import { notifyExtensionsEnded } from './hooks.js';
 import { GROUPS_DELTA, USERS_DELTA } from './plan.js';
 
@@ -12,6 +12,8 @@ export async function settleExtensions(store: Store, tenantId: string, fate: Syn
   const now = nowIso();
   const settled = await store.db.transaction().execute(async (trx) => {
     if (fate === 'delete') {
+      const synced = trx.selectFrom('extension').select('id').where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null);
+      await recordCascade(trx, tenantId, async () => (await synced.execute()).map((e) => e.id), log);
       const gone = await trx.deleteFrom('extension').where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).returning(['id', 'number', 'entra_object_id']).execute();
       for (const e of gone) log.deletedExtensions.push({ id: e.id, number: e.number, entraObjectId: e.entra_object_id });
       log.revoke.push(...gone.map((e) => e.id));

@@ -146,19 +146,6 @@ export async function patchExtension(store: Store, tenantId: string, id: string,
   });
 }
 
-export async function deleteExtension(store: Store, tenantId: string, id: string): Promise<void> {
-  const current = await row(store, tenantId, id);
-  if (current.entra_object_id !== null) {
-    throw new AppError('extension_synced', `Extension ${current.number} is synced from Entra ID and cannot be deleted here.`, {
-      hint: 'Remove the user from the sync scope (or delete it in Entra ID); disconnect with release to manage it locally.',
-    });
-  }
-  await store.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('extension').where('id', '=', id).execute();
-    await publishEvent(trx, tenantId, 'extension.deleted', { id, number: current.number, entraObjectId: null });
-  });
-}
-
 /** A local extension (the PBX's own). */
 export async function createExtension(store: Store, tenantId: string, input: z.infer<typeof extensionCreate>): Promise<ExtensionView> {
   await ensureNumberFree(store, tenantId, input.number);

@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { AppError, errors } from '../errors.js';
 import { graphForTenant } from '../graph/index.js';
 import { fromFlag, type Database, type ExtensionGroupTable, type Store } from '../store/index.js';
 import type { SyncDeps } from './runner.js';
@@ -45,18 +44,6 @@ export async function listExtensionGroups(store: Store, tenantId: string, option
 export async function groupViews(db: Kysely<Database>, tenantId: string, ids: string[]): Promise<ExtensionGroupView[]> {
   if (ids.length === 0) return [];
   return withMembers(db, await db.selectFrom('extension_group').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute());
-}
-
-/** SPEC §3: synced groups cannot be deleted locally. */
-export async function deleteExtensionGroup(store: Store, tenantId: string, id: string): Promise<void> {
-  const group = await store.db.selectFrom('extension_group').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-  if (!group) throw errors.notFound('Extension group', id);
-  if (group.entra_object_id !== null) {
-    throw new AppError('extension_group_synced', `Extension group '${group.name}' is synced from Entra ID and cannot be deleted here.`, {
-      hint: 'Take it out of the group sync scope, or disconnect with release.',
-    });
-  }
-  await store.db.deleteFrom('extension_group').where('id', '=', id).execute();
 }
 
 const pickerGroup = z.object({

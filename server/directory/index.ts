@@ -37,12 +37,12 @@ export {
   listExtensions,
   getExtension,
   patchExtension,
-  deleteExtension,
   createExtension,
   type ExtensionView,
 } from './extensions.js';
 export { getAvatar, type AvatarView } from './avatars.js';
-export { extensionGroupView, listExtensionGroups, deleteExtensionGroup, pickGroups, pickerItem, type ExtensionGroupView } from './groups.js';
+export { extensionGroupView, listExtensionGroups, pickGroups, pickerItem, type ExtensionGroupView } from './groups.js';
+export { deleteExtension, deleteExtensionGroup } from './local-deletes.js';
 export { settleExtensions, settleGroups, unfreeze, forgetSyncState, dropHeldRuns, type SyncedFate } from './cleanup.js';
 export { directoryService } from './service.js';
 export { pruneRuns } from './retention.js';
