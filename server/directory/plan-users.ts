@@ -65,9 +65,11 @@ export function planRemoval(sink: PlanSink, ext: { id: string; display_name: str
   else if (ext.enabled !== 0) sink.add({ op: 'update', extensionId: ext.id, entraId, changes: { enabled: 0 } });
 }
 
-function changedColumns(existing: Existing, fields: SyncedFields): Partial<SyncedFields> {
+/** `ownsCallerId`: businessPhoneAsCallerId is on; otherwise the caller id is the admin's and the sync leaves it alone. */
+function changedColumns(existing: Existing, fields: SyncedFields, ownsCallerId: boolean): Partial<SyncedFields> {
   const changes: Partial<SyncedFields> = {};
   for (const column of SYNCED_COLUMNS) {
+    if (column === 'caller_id' && !ownsCallerId) continue;
     if (existing[column] !== fields[column]) (changes as Record<string, unknown>)[column] = fields[column];
   }
   return changes;
@@ -119,7 +121,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
     }
     const fields = syncedFields(user, { callerId: settings.businessPhoneAsCallerId, enabled });
     if (existing) {
-      const changes: Partial<SyncedFields> & { number?: string } = changedColumns(existing, fields);
+      const changes: Partial<SyncedFields> & { number?: string } = changedColumns(existing, fields, settings.businessPhoneAsCallerId);
       if (numbering.kind === 'property') {
         const { number, problem } = numberFor(user, existing.number);
         if (problem) problems.push({ ...problem, reason: `number kept at ${existing.number}: ${problem.reason}` });

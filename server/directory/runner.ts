@@ -203,6 +203,7 @@ export async function cancelRun(deps: SyncDeps, tenantId: string, runId: string)
   if (run.status !== 'held') throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}; only a held run can be cancelled.`);
   await deps.store.db.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();
   await saveRun(deps.store.db, runId, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: 'Cancelled by an admin.', finished: true });
+  await reportRunOutcome(deps.store, tenantId, runId);
   return getRun(deps.store, tenantId, runId);
 }
 

@@ -17,10 +17,10 @@ afterAll(() => world.stop());
 async function phones(): Promise<Map<string, [string, string]>> {
   return new Map([...(await world.byEntra())].map(([id, e]) => [id, [e.businessPhone, e.callerId]]));
 }
-/** What Entra says: Entra id → [first business phone, caller id expected with the switch on/off]. */
-function expected(switchOn: boolean): Map<string, [string, string]> {
+/** What Entra says with the switch on: Entra id → [first business phone, the same as caller id]. */
+function expected(): Map<string, [string, string]> {
   const live = world.emu.state.directory.users.filter((u) => u.deletedAt === null && u.data.accountEnabled);
-  return new Map(live.map((u) => [u.data.id, [u.data.businessPhones[0] ?? '', switchOn ? (u.data.businessPhones[0] ?? '') : '']]));
+  return new Map(live.map((u) => [u.data.id, [u.data.businessPhones[0] ?? '', u.data.businessPhones[0] ?? '']]));
 }
 
 describe('business phone as caller id', () => {
@@ -28,7 +28,7 @@ describe('business phone as caller id', () => {
     const run = await saveSettings(world, 'user-sync', { enabled: true, businessPhoneAsCallerId: true });
     expect(run?.status).toBe('succeeded');
     const synced = await phones();
-    expect(synced).toEqual(expected(true));
+    expect(synced).toEqual(expected());
     expect(synced.get(owner)).toEqual(['+1 425 555 0100', '+1 425 555 0100']);
     expect(synced.get(phoneless)).toEqual(['', '']);
     expect([...synced.values()].filter(([, callerId]) => callerId !== '').length).toBeGreaterThan(10);
@@ -41,15 +41,25 @@ describe('business phone as caller id', () => {
     expect(after.get(phoneless)).toEqual(['+1 425 555 0300', '+1 425 555 0300']);
   });
 
-  it('off: every caller id is cleared at the next sync; the business phone stays synced', async () => {
-    await saveSettings(world, 'user-sync', { businessPhoneAsCallerId: false });
+  it("off: the caller id is the admin's; syncs leave it alone while the business phone stays synced; on again takes it back", async () => {
+    await saveSettings(world, 'user-sync', { enabled: true, businessPhoneAsCallerId: false });
+    const extension = (await world.byEntra()).get(owner);
+    const patched = await world.json(`/api/v1/extensions/${extension?.id}`, { method: 'PATCH', body: { callerId: '+1 425 555 0999' } });
+    expect(patched.status).toBe(200);
+    world.emu.ops.updateUser(owner, { businessPhones: ['+1 425 555 0111'] });
     expect((await world.sync()).status).toBe('succeeded');
+    expect((await world.sync({ full: true })).status).toBe('succeeded');
     const synced = await phones();
-    expect(synced).toEqual(expected(false));
-    expect(synced.get(owner)).toEqual(['+1 425 555 0199', '']);
-
-    await saveSettings(world, 'user-sync', { businessPhoneAsCallerId: true });
+    expect(synced.get(owner)).toEqual(['+1 425 555 0111', '+1 425 555 0999']);
+    // Caller ids copied while the switch was on stay as they were.
+    expect(synced.get(phoneless)).toEqual(['+1 425 555 0300', '+1 425 555 0300']);
+    // A user created while it is off starts without one.
+    const newcomer = world.emu.ops.createUser({ displayName: 'Late Joiner', accountEnabled: true, businessPhones: ['+1 425 555 0400'] }).id;
     await world.sync();
-    expect(await phones()).toEqual(expected(true));
+    expect((await phones()).get(newcomer)).toEqual(['+1 425 555 0400', '']);
+
+    await saveSettings(world, 'user-sync', { enabled: true, businessPhoneAsCallerId: true });
+    await world.sync();
+    expect(await phones()).toEqual(expected());
   });
 });
