@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationView, RedirectUri } from '../../../server/integration/index.js';
 import { saveSettings, startWorld, type World } from '../directory/world.js';
@@ -49,7 +50,11 @@ describe('connect', () => {
     // SSO adds its web callback and the SPA URIs of the SDK and the browser extension.
     expect(res.body.redirectUris).toContainEqual(expect.objectContaining({ uri: `${world.server.url}/sso/callback`, type: 'web' }));
     expect(res.body.redirectUris).toContainEqual(expect.objectContaining({ uri: 'https://<extension-id>.chromiumapp.org/', type: 'spa' }));
-    expect(res.body.redirectUris.filter((r) => r.type === 'spa')).toHaveLength(2);
+    // Firefox derives it from the add-on id the manifest fixes: ready to copy.
+    const gecko = (JSON.parse(readFileSync(new URL('../../../manifest.json', import.meta.url), 'utf8')) as { browser_specific_settings: { gecko: { id: string } } }).browser_specific_settings.gecko.id;
+    const firefox = `https://${createHash('sha1').update(gecko).digest('hex')}.extensions.allizom.org/`;
+    expect(res.body.redirectUris).toContainEqual(expect.objectContaining({ uri: firefox, type: 'spa' }));
+    expect(res.body.redirectUris.filter((r) => r.type === 'spa')).toHaveLength(3);
     const text = JSON.stringify(res.body) + world.server.logs.join('\n');
     expect(text).not.toContain(world.emu.clientSecret);
   });
