@@ -5,11 +5,11 @@ import { forgetSyncState, settleExtensions, settleGroups, unfreeze, type SyncedF
 import { startSync, type SyncDeps } from './runner.js';
 import {
   GROUP_SYNC,
-  groupSyncSettings,
+  groupSyncChanges,
   hasSettings,
   readSettings,
   USER_SYNC,
-  userSyncSettings,
+  userSyncChanges,
   writeSettings,
   type GroupSyncSettings,
   type SettingsKind,
@@ -37,14 +37,48 @@ async function kickOff(deps: SyncDeps, tenantId: string, initial: boolean): Prom
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Stores new settings; tells whether these are the first ever saved, and what they replace. */
-async function replaceSettings<S extends z.ZodType>(deps: SyncDeps, tenantId: string, kind: SettingsKind<S>, next: z.output<S>) {
+/** Top-level fields whose values differ (nested objects compared whole: both sides are parsed, so keys are in schema order). */
+function changedFields(a: object, b: object): string[] {
+  const before = a as Record<string, unknown>;
+  const after = b as Record<string, unknown>;
+  return Object.keys({ ...before, ...after }).filter((key) => !same(before[key], after[key]));
+}
+
+/** A save's changes without the fields it leaves out (a typed caller may pass `undefined` for them). */
+const given = (changes: object) => Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+
+interface Save<T> {
+  /** No settings were stored before: the defaults fill what the save leaves out. */
+  first: boolean;
+  previous: T;
+  next: T;
+  /** The top-level fields the save changes (`enabled` included). */
+  changed: string[];
+}
+
+/**
+ * Applies a save's changes to the stored settings, field by field: `{"enabled":false}` pauses and
+ * keeps every rule. A paused sync's settings are read-only (SPEC §2): only resuming may change them.
+ */
+async function mergeSettings<S extends z.ZodType<{ enabled: boolean }>>(deps: SyncDeps, tenantId: string, kind: SettingsKind<S>, changes: object, label: string): Promise<Save<z.output<S>>> {
   const first = !(await hasSettings(deps.store, tenantId, kind));
   const previous = await readSettings(deps.store, tenantId, kind);
+  const next = kind.schema.parse({ ...previous, ...given(changes) });
+  const changed = changedFields(previous, next);
+  if (!first && !previous.enabled && !next.enabled && changed.length > 0) {
+    throw new AppError('settings_read_only', `${label} is paused, so its settings are read-only; ${changed.join(', ')} cannot change.`, {
+      fields: changed.map((field) => ({ path: `body.${field}`, message: 'read-only while the sync is paused' })),
+      hint: `Resume ${label.toLowerCase()} (enabled: true) to change its settings; changes may come with the resuming save.`,
+    });
+  }
+  return { first, previous, next, changed };
+}
+
+/** Stores the merged settings and tells the modules that follow them. */
+async function storeSettings<S extends z.ZodType>(deps: SyncDeps, tenantId: string, kind: SettingsKind<S>, next: z.output<S>): Promise<void> {
   await writeSettings(deps.store, tenantId, kind, next);
   // Schedules and change subscriptions follow the switch (jobs registers itself here).
   await notifySettingsSaved(deps.store, tenantId);
-  return { first, previous };
 }
 
 /** The sync's synced objects: how pausing settles them, and which ones resuming unfreezes. */
@@ -70,33 +104,43 @@ async function switchSync(deps: SyncDeps, tenantId: string, change: { first: boo
 export async function saveUserSync(
   deps: SyncDeps,
   tenantId: string,
-  input: z.input<typeof userSyncSettings>,
+  changes: z.input<typeof userSyncChanges>,
   pause: PauseChoice,
 ): Promise<SavedSettings<UserSyncSettings>> {
-  const next = userSyncSettings.parse(input);
-  if (next.welcomeEmail && !deps.config.smtpUrl) {
+  const { first, previous, next, changed } = await mergeSettings(deps, tenantId, USER_SYNC, userSyncChanges.parse(changes), 'User sync');
+  // Only a save that turns welcome emails or the sync on needs SMTP: pausing works even if SMTP_URL was removed since.
+  if (next.welcomeEmail && !deps.config.smtpUrl && (next.enabled || !previous.welcomeEmail)) {
     throw new AppError('smtp_not_configured', 'welcomeEmail needs an SMTP server.', {
       fields: [{ path: 'body.welcomeEmail', message: 'set SMTP_URL on the server first' }],
       hint: 'Set SMTP_URL (smtp://user:pass@host:587) and restart, or leave welcomeEmail off.',
     });
   }
-  const { first, previous } = await replaceSettings(deps, tenantId, USER_SYNC, next);
+  await storeSettings(deps, tenantId, USER_SYNC, next);
   // Any rule change may change what every user maps to: the next run plans from a full round.
-  if (!same(previous, next)) {
+  // Pausing and resuming alone change no rule: the delta links still describe the synced extensions.
+  if (changed.some((field) => field !== 'enabled')) {
     await forgetSyncState(deps.store, tenantId, { users: true, groups: false });
   }
-  const extensions = { settle: (fate: SyncedFate) => settleExtensions(deps.store, tenantId, fate), kinds: { extensions: true, groups: false } };
+  const extensions = {
+    async settle(fate: SyncedFate) {
+      const settled = await settleExtensions(deps.store, tenantId, fate);
+      // The extensions are gone: resuming must create them again, from a full round rather than a delta.
+      if (fate === 'delete') await forgetSyncState(deps.store, tenantId, { users: true, groups: false });
+      return settled;
+    },
+    kinds: { extensions: true, groups: false },
+  };
   return { settings: next, runId: await switchSync(deps, tenantId, { first, was: previous.enabled, now: next.enabled }, extensions, pause) };
 }
 
 export async function saveGroupSync(
   deps: SyncDeps,
   tenantId: string,
-  input: z.input<typeof groupSyncSettings>,
+  changes: z.input<typeof groupSyncChanges>,
   pause: PauseChoice,
 ): Promise<SavedSettings<GroupSyncSettings>> {
-  const next = groupSyncSettings.parse(input);
-  const { first, previous } = await replaceSettings(deps, tenantId, GROUP_SYNC, next);
+  const { first, previous, next } = await mergeSettings(deps, tenantId, GROUP_SYNC, groupSyncChanges.parse(changes), 'Group sync');
+  await storeSettings(deps, tenantId, GROUP_SYNC, next);
   const groups = { settle: (fate: SyncedFate) => settleGroups(deps.store, tenantId, fate), kinds: { extensions: false, groups: true } };
   return { settings: next, runId: await switchSync(deps, tenantId, { first, was: previous.enabled, now: next.enabled }, groups, pause) };
 }

@@ -6,7 +6,9 @@ import './errors.js';
 
 export {
   userSyncSettings,
+  userSyncChanges,
   groupSyncSettings,
+  groupSyncChanges,
   readSettings,
   USER_SYNC,
   GROUP_SYNC,

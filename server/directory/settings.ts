@@ -9,6 +9,19 @@ const digitsString = z.string().regex(/^\d{1,15}$/, { message: 'must be 1–15 d
 /** Properties a number can be read from (SPEC §2); the list is shared with the admin page. */
 export const numberProperties = NUMBER_PROPERTIES;
 
+type Changes<T extends z.ZodRawShape> = { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K]> };
+
+/**
+ * The body of a settings save: every field optional and without its default. Defaults belong to
+ * the stored document (a first save); a later save changes only the fields it names.
+ */
+function changesOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>): z.ZodObject<Changes<T>, z.core.$strict> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional()]),
+  );
+  return z.strictObject(shape) as unknown as z.ZodObject<Changes<T>, z.core.$strict>;
+}
+
 const userScope = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('all') }),
   z.strictObject({ kind: z.literal('userType'), userTypes: z.array(z.enum(['Member', 'Guest'])).min(1) }),
@@ -50,6 +63,8 @@ export const userSyncSettings = z.strictObject({
     .default({ enabled: true, minimum: 10, percent: 10 }),
 });
 export type UserSyncSettings = z.output<typeof userSyncSettings>;
+/** A user-sync save (PUT body): the fields to change; omitted ones keep their stored value. */
+export const userSyncChanges = changesOf(userSyncSettings);
 
 const groupScope = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('all') }),
@@ -64,6 +79,7 @@ export const groupSyncSettings = z.strictObject({
   maxGroups: z.number().int().min(1).max(10_000).default(63),
 });
 export type GroupSyncSettings = z.output<typeof groupSyncSettings>;
+export const groupSyncChanges = changesOf(groupSyncSettings);
 
 export interface SettingsKind<S extends z.ZodType> {
   kind: string;

@@ -127,6 +127,55 @@ describe('admin page against the emulator', () => {
     expect(saved.scope.groupIds).toHaveLength(2);
   });
 
+  it('shows a paused sync read-only until it is switched on; the resuming save may carry changes', async () => {
+    const stored = async () => (await (await server.admin('/api/v1/settings/group-sync')).json()) as { enabled: boolean; maxGroups: number; scope: { kind: string; groupIds: string[] } };
+    const before = await stored();
+    const controls = ['#group-scope-all', '#group-scope-groups', '#group-scope-groups-search', '#group-out-of-scope-release', '#max-groups'];
+    const disabled = () => Promise.all(controls.map((id) => page.locator(id).isDisabled()));
+    await nav('Group sync');
+    const enabled = page.getByLabel('Sync groups from Entra ID');
+    const note = page.getByText(/^This sync is off: its settings are kept and read-only\./);
+    await enabled.uncheck();
+    // Switched off in the draft only: still editable until the pause is saved.
+    expect(await disabled()).toEqual(controls.map(() => false));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Pause sync' }).click();
+    await note.waitFor();
+    expect(await disabled()).toEqual(controls.map(() => true));
+    expect(await enabled.isDisabled()).toBe(false);
+    expect(await stored()).toEqual({ ...before, enabled: false });
+
+    await enabled.check();
+    await note.waitFor({ state: 'detached' });
+    expect(await disabled()).toEqual(controls.map(() => false));
+    await page.getByLabel('Group limit').fill('50');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(stored).toEqual({ ...before, enabled: true, maxGroups: 50 });
+    expect(await note.count()).toBe(0);
+    await expect.poll(async () => (await latestRun()).status, { timeout: 20_000 }).toBe('succeeded');
+  });
+
+  it('shows paused user sync read-only too, keeping its rules', async () => {
+    const stored = async () => (await (await server.admin('/api/v1/settings/user-sync')).json()) as { enabled: boolean };
+    const before = await stored();
+    const controls = ['#user-scope-all', '#numbering-start', '#numbering-end', '#delete-disabled', '#max-extensions', '#guard-enabled'];
+    const disabled = () => Promise.all(controls.map((id) => page.locator(id).isDisabled()));
+    await nav('User sync');
+    const enabled = page.getByLabel('Sync users from Entra ID');
+    const note = page.getByText(/^This sync is off: its settings are kept and read-only\./);
+    await enabled.uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Pause sync' }).click();
+    await note.waitFor();
+    expect(await disabled()).toEqual(controls.map(() => true));
+    expect(await stored()).toEqual({ ...before, enabled: false });
+    await enabled.check();
+    expect(await disabled()).toEqual(controls.map(() => false));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(stored).toEqual(before);
+    await expect.poll(async () => (await latestRun()).status, { timeout: 20_000 }).toBe('succeeded');
+  });
+
   it('runs "Sync now" and shows the progress bar until the run finishes', { timeout: 60_000 }, async () => {
     // Slow Graph down so the run is visibly in progress for a while.
     emu.services.faults.set({ latencyMs: 300 });

@@ -6,7 +6,7 @@ import { useStores } from '../stores/context.js';
 import type { SettingsStore } from '../stores/settings.js';
 import { ConfirmDialog } from './dialog.js';
 import { RadioGroup } from './fields.js';
-import { FormNotice } from './notice.js';
+import { FormNotice, Notice } from './notice.js';
 
 interface SettingsFormProps<T extends object> {
   id: string;
@@ -64,5 +64,22 @@ export function SettingsForm<T extends object>({ id, store, validate, askOnPause
         />
       </ConfirmDialog>
     </form>
+  );
+}
+
+/**
+ * The settings of a sync below its on/off switch. A paused sync's settings are kept read-only
+ * (SPEC §2; the server refuses changes with `settings_read_only`): the controls are disabled
+ * until the admin switches the sync on, and a resuming save may carry changes.
+ */
+export function PausableSettings<T extends object>({ id, store, children }: { id: string; store: SettingsStore<T>; children: ComponentChildren }) {
+  const paused = store.paused();
+  return (
+    <>
+      {paused && <Notice kind="info" message={{ key: 'pause.readOnly' }} />}
+      <fieldset id={`${id}-settings`} class="settings-body" disabled={paused}>
+        {children}
+      </fieldset>
+    </>
   );
 }

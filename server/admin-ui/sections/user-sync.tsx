@@ -4,7 +4,7 @@ import { Checkbox, RadioGroup, SelectField, TextField } from '../components/fiel
 import { GroupPicker } from '../components/group-picker.js';
 import { Notice } from '../components/notice.js';
 import { Card, Section } from '../components/section.js';
-import { SettingsForm } from '../components/settings-form.js';
+import { PausableSettings, SettingsForm } from '../components/settings-form.js';
 import type { FieldErrors, Message } from '../forms/form.js';
 import { collect, digits, intRange, required } from '../forms/validate.js';
 import { useStores } from '../stores/context.js';
@@ -191,9 +191,11 @@ export function UserSync() {
             checked={draft.enabled}
             onChange={(enabled) => userSync.edit((s) => ({ ...s, enabled }))}
           />
-          <ScopeEditor store={userSync} scope={draft.scope} />
-          <NumberingEditor store={userSync} numbering={draft.numbering} />
-          <UserSyncRules store={userSync} settings={draft} />
+          <PausableSettings id="user-sync" store={userSync}>
+            <ScopeEditor store={userSync} scope={draft.scope} />
+            <NumberingEditor store={userSync} numbering={draft.numbering} />
+            <UserSyncRules store={userSync} settings={draft} />
+          </PausableSettings>
         </SettingsForm>
       )}
     </Section>

@@ -34,6 +34,10 @@ export function createSettingsStore<T extends object>(api: {
     edit(change: (value: T) => T): void {
       if (draft.value !== null) draft.value = change(draft.value);
     },
+    /** Whether the sync is paused and stays so in the draft: its settings are read-only until the draft switches it on. */
+    paused(): boolean {
+      return saved.value !== null && !enabledOf(saved.value) && !enabledOf(draft.value);
+    },
     /** Whether saving the draft would switch a running sync off (the admin chooses keep/delete). */
     pausing(): boolean {
       return enabledOf(saved.value) && draft.value !== null && !enabledOf(draft.value);

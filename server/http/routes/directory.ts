@@ -14,6 +14,7 @@ import {
   getExtension,
   getRun,
   GROUP_SYNC,
+  groupSyncChanges,
   groupSyncSettings,
   listExtensionGroups,
   listExtensions,
@@ -27,6 +28,7 @@ import {
   saveUserSync,
   startSync,
   USER_SYNC,
+  userSyncChanges,
   userSyncSettings,
   type SavedSettings,
 } from '../../directory/index.js';
@@ -56,7 +58,7 @@ export const directoryRoutes: RouteModule = (app, ctx) => {
   );
   app.put(
     '/api/v1/settings/user-sync',
-    { config: admin, schema: { tags: settingsTags, summary: 'Save user sync settings (first save starts the initial sync; enabled:false pauses — onDisable=keep|delete)', body: userSyncSettings, querystring: pauseQuery, response: { 200: userSyncSettings } } },
+    { config: admin, schema: { tags: settingsTags, summary: 'Change user sync settings; omitted fields keep their saved values (first save: defaults, starts the initial sync). enabled:false pauses keeping every rule (onDisable=keep|delete); paused settings are read-only until enabled:true', body: userSyncChanges, querystring: pauseQuery, response: { 200: userSyncSettings } } },
     async (request, reply) => withRunHeader(reply, await saveUserSync(ctx, adminTenant(request), request.body, request.query.onDisable)),
   );
   app.get('/api/v1/settings/group-sync', { config: admin, schema: { tags: settingsTags, summary: 'Group sync settings', response: { 200: groupSyncSettings } } }, (request) =>
@@ -64,7 +66,7 @@ export const directoryRoutes: RouteModule = (app, ctx) => {
   );
   app.put(
     '/api/v1/settings/group-sync',
-    { config: admin, schema: { tags: settingsTags, summary: 'Save group sync settings (enabled:false pauses — onDisable=keep|delete)', body: groupSyncSettings, querystring: pauseQuery, response: { 200: groupSyncSettings } } },
+    { config: admin, schema: { tags: settingsTags, summary: 'Change group sync settings; omitted fields keep their saved values. enabled:false pauses keeping every rule (onDisable=keep|delete); paused settings are read-only until enabled:true', body: groupSyncChanges, querystring: pauseQuery, response: { 200: groupSyncSettings } } },
     async (request, reply) => withRunHeader(reply, await saveGroupSync(ctx, adminTenant(request), request.body, request.query.onDisable)),
   );
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExtensionGroupView, ExtensionView } from '../../../server/directory/index.js';
+import type { ExtensionGroupView, ExtensionView, GroupSyncSettings } from '../../../server/directory/index.js';
+import { DEFAULT_TENANT } from '../../../server/store/index.js';
 import { saveSettings, startWorld, type World } from './world.js';
 
 let world: World;
@@ -79,7 +80,7 @@ describe('group sync', () => {
     expect((await groups()).length).toBe(3);
     expect(run.problems.filter((p) => p.reason === 'the synced group limit (3) is reached').length).toBe(liveGroups().length - 3);
 
-    await saveSettings(world, 'group-sync', { enabled: true, scope: { kind: 'types', types: ['microsoft365'] } });
+    await saveSettings(world, 'group-sync', { enabled: true, scope: { kind: 'types', types: ['microsoft365'] }, maxGroups: 63 });
     await world.sync();
     const unified = liveGroups().filter((g) => g.data.groupTypes.includes('Unified')).map((g) => g.data.id).sort();
     expect((await groups()).map((g) => g.entraObjectId).sort()).toEqual(unified);
@@ -90,6 +91,46 @@ describe('group sync', () => {
     world.emu.ops.deleteGroup(victim.entraObjectId!);
     expect((await world.sync()).counts.deleted).toBeGreaterThanOrEqual(1);
     expect((await groups()).some((g) => g.id === victim.id)).toBe(false);
+  });
+
+  it('pausing keeps the rules and the group mirror; paused rules are read-only until a save resumes', async () => {
+    type Answer = GroupSyncSettings & { error: { code: string; message: string; details: { hint: string } } };
+    const put = (body: unknown, query = '') => world.json<Answer>(`/api/v1/settings/group-sync${query}`, { method: 'PUT', body });
+    const stored = async () => (await world.json<GroupSyncSettings>('/api/v1/settings/group-sync')).body;
+    const mirror = async () => ({
+      links: await world.server.store.db.selectFrom('delta_state').select(['resource', 'delta_link']).where('tenant_id', '=', DEFAULT_TENANT).orderBy('resource').execute(),
+      groups: (await world.server.store.db.selectFrom('entra_group').select('id').where('tenant_id', '=', DEFAULT_TENANT).execute()).length,
+    });
+    expect((await put({ outOfScope: 'release', maxGroups: 40 })).status).toBe(200);
+    const kept = await stored();
+    expect(kept).toEqual({ enabled: true, scope: { kind: 'types', types: ['microsoft365'] }, outOfScope: 'release', maxGroups: 40 });
+    const before = await mirror();
+    expect(before.groups).toBeGreaterThan(0);
+
+    const paused = await put({ enabled: false }, '?onDisable=keep');
+    expect(paused.status).toBe(200);
+    expect(paused.body).toEqual({ ...kept, enabled: false });
+    expect((await groups()).every((g) => g.readOnly)).toBe(true);
+    expect(await mirror()).toEqual(before);
+
+    for (const body of [{ enabled: false, scope: { kind: 'all' } }, { maxGroups: 63 }]) {
+      const refused = await put(body);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('settings_read_only');
+      expect(refused.body.error.message).toMatch(/^Group sync is paused/);
+      expect(refused.body.error.details.hint).toMatch(/^Resume group sync \(enabled: true\)/);
+    }
+    expect((await put({ ...kept, enabled: false })).status).toBe(200);
+    expect(await stored()).toEqual({ ...kept, enabled: false });
+
+    await saveSettings(world, 'group-sync', { enabled: true });
+    expect(await stored()).toEqual(kept);
+    expect((await groups()).some((g) => g.readOnly)).toBe(false);
+
+    await saveSettings(world, 'group-sync', { enabled: false });
+    await saveSettings(world, 'group-sync', { enabled: true, scope: { kind: 'all' } });
+    expect(await stored()).toEqual({ ...kept, scope: { kind: 'all' } });
+    expect((await groups()).length).toBe(liveGroups().length);
   });
 
   it('pauses: keeps objects read-only, or deletes them', async () => {

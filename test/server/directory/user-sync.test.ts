@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExtensionView } from '../../../server/directory/index.js';
+import type { ExtensionView, UserSyncSettings } from '../../../server/directory/index.js';
+import { DEFAULT_TENANT } from '../../../server/store/index.js';
 import { testDialect } from '../../support/store.js';
 import { saveSettings, startWorld, type World } from './world.js';
 
@@ -140,5 +141,83 @@ describe('user sync', () => {
     expect(run.counts).toEqual({ created: 0, updated: 0, deleted: 0, skipped: 0, failed: 0 });
     const graphCalls = world.emu.ops.requests().filter((r) => r.path.startsWith('/v1.0/'));
     expect(graphCalls.map((r) => r.path)).toEqual(['/v1.0/users/delta']);
+  });
+});
+
+type ErrorBody = { error: { code: string; message: string; details: { fields: Array<{ path: string }>; hint: string } } };
+const settings = async () => (await world.json<UserSyncSettings>('/api/v1/settings/user-sync')).body;
+const put = (body: unknown, query = '') => world.json<UserSyncSettings & ErrorBody>(`/api/v1/settings/user-sync${query}`, { method: 'PUT', body });
+/** The stored delta links: forgetting the sync state deletes them (the next run re-reads everything). */
+const deltaLinks = () => world.server.store.db.selectFrom('delta_state').select(['resource', 'delta_link']).where('tenant_id', '=', DEFAULT_TENANT).orderBy('resource').execute();
+
+describe('pausing user sync (SPEC §2: settings are kept and read-only)', () => {
+  const rules = {
+    scope: { kind: 'userType', userTypes: ['Member', 'Guest'] },
+    numbering: { kind: 'auto', start: '2000', end: '2999' },
+    deleteWhen: { disabled: false, deleted: true },
+    sameEmail: 'link',
+    maxExtensions: 900,
+  };
+  let kept: UserSyncSettings;
+
+  it('pauses with {"enabled":false}, keeping every rule and the delta links', async () => {
+    expect((await put({ enabled: true, ...rules })).status).toBe(200);
+    // The rule change forgot the delta links; this run stores new ones.
+    await world.sync();
+    kept = await settings();
+    expect(kept).toMatchObject({ enabled: true, ...rules, welcomeEmail: true });
+    const links = await deltaLinks();
+    expect(links.map((l) => l.resource)).toContain('directory:users');
+
+    const paused = await put({ enabled: false });
+    expect(paused.status).toBe(200);
+    expect(paused.body).toEqual({ ...kept, enabled: false });
+    expect(await settings()).toEqual({ ...kept, enabled: false });
+    expect(await deltaLinks()).toEqual(links);
+    expect((await world.extensions()).filter((e) => e.source === 'entra').every((e) => e.readOnly)).toBe(true);
+  });
+
+  it('refuses to change paused settings with settings_read_only (409), changing nothing; an unchanged save is fine', async () => {
+    const links = await deltaLinks();
+    for (const body of [{ enabled: false, maxExtensions: 5 }, { numbering: { kind: 'auto', start: '5000' }, sameEmail: 'skip' }]) {
+      const refused = await put(body);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('settings_read_only');
+      expect(refused.body.error.message).toMatch(/^User sync is paused/);
+      expect(refused.body.error.details.hint).toMatch(/^Resume user sync \(enabled: true\)/);
+      expect(refused.body.error.details.fields.map((f) => f.path)).toEqual(Object.keys(body).filter((k) => k !== 'enabled').map((k) => `body.${k}`));
+    }
+    expect(await settings()).toEqual({ ...kept, enabled: false });
+    expect((await put({ ...kept, enabled: false })).status).toBe(200);
+    expect((await put({})).status).toBe(200);
+    expect(await settings()).toEqual({ ...kept, enabled: false });
+    expect(await deltaLinks()).toEqual(links);
+  });
+
+  it('resumes with {"enabled":true} under the same rules, continuing from the stored delta link', async () => {
+    const users = (await deltaLinks()).find((l) => l.resource === 'directory:users')?.delta_link ?? '';
+    world.emu.ops.clearRequests();
+    const run = await saveSettings(world, 'user-sync', { enabled: true });
+    expect(run).toMatchObject({ status: 'succeeded', counts: { created: 0, deleted: 0 } });
+    expect(await settings()).toEqual(kept);
+    const reads = world.emu.ops.requests().filter((r) => r.path === '/v1.0/users/delta');
+    expect(reads[0]?.query).toBe(new URL(users).search.slice(1));
+    expect((await world.extensions()).some((e) => e.readOnly)).toBe(false);
+  });
+
+  it('resuming may carry changes', async () => {
+    await saveSettings(world, 'user-sync', { enabled: false });
+    const run = await saveSettings(world, 'user-sync', { enabled: true, maxExtensions: 800, outOfScope: 'release' });
+    expect(run?.status).toBe('succeeded');
+    expect(await settings()).toEqual({ ...kept, maxExtensions: 800, outOfScope: 'release' });
+  });
+
+  it('pausing with onDisable=delete deletes the synced extensions; resuming creates them again', async () => {
+    const before = [...(await world.byEntra()).keys()].sort();
+    await saveSettings(world, 'user-sync', { enabled: false }, '?onDisable=delete');
+    expect((await world.byEntra()).size).toBe(0);
+    expect(await settings()).toMatchObject({ enabled: false, maxExtensions: 800, scope: rules.scope });
+    await saveSettings(world, 'user-sync', { enabled: true });
+    expect([...(await world.byEntra()).keys()].sort()).toEqual(before);
   });
 });

@@ -40,6 +40,7 @@ export const errors: Record<keyof typeof english, string> = {
   'error.integration_disabled': 'Die Integration ist deaktiviert. Aktivieren Sie sie auf der Seite „Verbindung“.',
   'error.integration_not_connected': 'Verbinden Sie zuerst Microsoft 365.',
   'error.settings_invalid': 'Die gespeicherten Einstellungen sind ungültig; prüfen Sie sie und speichern Sie erneut.',
+  'error.settings_read_only': 'Diese Synchronisierung ist pausiert; ihre Einstellungen sind schreibgeschützt. Schalten Sie sie ein, um sie zu ändern.',
   'error.smtp_not_configured': 'Willkommens-E-Mails benötigen einen SMTP-Server (SMTP_URL auf dem Server).',
   'error.sync_not_enabled': 'Schalten Sie zuerst die Benutzer- oder Gruppensynchronisierung ein.',
   'error.sync_run_active': 'Es läuft bereits eine Synchronisierung. Warten Sie, bis sie fertig ist.',

@@ -75,4 +75,5 @@ export const syncSettings: Record<keyof typeof english, string> = {
   'pause.keep': 'Behalten, schreibgeschützt',
   'pause.delete': 'Löschen',
   'pause.confirm': 'Synchronisierung pausieren',
+  'pause.readOnly': 'Diese Synchronisierung ist aus: Ihre Einstellungen bleiben erhalten und sind schreibgeschützt. Schalten Sie sie oben ein, um sie zu ändern; Speichern startet die Synchronisierung dann.',
 };

@@ -39,6 +39,7 @@ export const errors = {
   'error.integration_disabled': 'The integration is disabled. Enable it on the Connection page.',
   'error.integration_not_connected': 'Connect to Microsoft 365 first.',
   'error.settings_invalid': 'The stored settings are invalid; check them and save again.',
+  'error.settings_read_only': 'This sync is paused, so its settings are read-only. Switch it on to change them.',
   'error.smtp_not_configured': 'Welcome emails need an SMTP server (SMTP_URL on the server).',
   'error.sync_not_enabled': 'Turn on user or group sync first.',
   'error.sync_run_active': 'A sync is already running. Wait for it to finish.',

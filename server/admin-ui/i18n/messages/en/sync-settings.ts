@@ -74,4 +74,5 @@ export const syncSettings = {
   'pause.keep': 'Keep them, read-only',
   'pause.delete': 'Delete them',
   'pause.confirm': 'Pause sync',
+  'pause.readOnly': 'This sync is off: its settings are kept and read-only. Switch it on above to change them; saving then starts the sync.',
 } as const;

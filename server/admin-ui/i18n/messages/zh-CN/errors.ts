@@ -40,6 +40,7 @@ export const errors: Record<keyof typeof english, string> = {
   'error.integration_disabled': '集成已停用。请在“连接”页面启用。',
   'error.integration_not_connected': '请先连接 Microsoft 365。',
   'error.settings_invalid': '已保存的设置无效；请检查后重新保存。',
+  'error.settings_read_only': '此同步已暂停，其设置为只读。请先开启同步再更改设置。',
   'error.smtp_not_configured': '欢迎邮件需要 SMTP 服务器（服务器上的 SMTP_URL）。',
   'error.sync_not_enabled': '请先开启用户同步或组同步。',
   'error.sync_run_active': '已有同步正在运行。请等待其完成。',

@@ -75,4 +75,5 @@ export const syncSettings: Record<keyof typeof english, string> = {
   'pause.keep': '保留，且为只读',
   'pause.delete': '删除',
   'pause.confirm': '暂停同步',
+  'pause.readOnly': '此同步已关闭：其设置会保留且为只读。请在上方开启同步以更改设置；保存后同步即开始。',
 };
