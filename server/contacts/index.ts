@@ -25,4 +25,4 @@ export { contactSyncService, configureContactFollow, type FollowOptions } from '
 export { listSharedMailboxes, sharedMailboxView, type SharedMailboxView } from './scope.js';
 export { phonebookView, getPhonebook, type PhonebookView } from './phonebooks.js';
 export { contactView, listPhonebooks, phonebookContacts, phonebookListQuery, type ContactView, type After } from './queries.js';
-export { getVisibility, setVisibility, visibilityBody, visibilityView, searchVisibleContacts, type VisibilityView } from './visibility.js';
+export { getVisibility, pruneOrphanGrants, setVisibility, visibilityBody, visibilityView, searchVisibleContacts, type VisibilityView } from './visibility.js';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError, errors, registerErrorCodes } from '../errors.js';
 import { nowIso, type Database } from '../store/index.js';
@@ -21,6 +21,17 @@ export const visibilityBody = z.strictObject({
 export const visibilityView = z.object({ phonebookId: z.string(), extensionIds: z.array(z.string()), groupIds: z.array(z.string()) });
 export type VisibilityView = z.infer<typeof visibilityView>;
 
+/**
+ * The grant's extension or group still exists. `subject_id` names a row of either table, so no
+ * foreign key removes a grant when its subject is deleted; reads skip such grants and
+ * housekeeping deletes them (`pruneOrphanGrants`).
+ */
+const subjectExists = (eb: ExpressionBuilder<Database, 'phonebook_visibility'>) =>
+  eb.or([
+    eb.and([eb('subject_kind', '=', 'extension'), eb.exists(eb.selectFrom('extension as e').select('e.id').whereRef('e.id', '=', 'phonebook_visibility.subject_id'))]),
+    eb.and([eb('subject_kind', '=', 'group'), eb.exists(eb.selectFrom('extension_group as g').select('g.id').whereRef('g.id', '=', 'phonebook_visibility.subject_id'))]),
+  ]);
+
 export async function getVisibility(db: Db, tenantId: string, phonebookId: string): Promise<VisibilityView> {
   await findPhonebook(db, tenantId, phonebookId);
   const rows = await db
@@ -28,6 +39,7 @@ export async function getVisibility(db: Db, tenantId: string, phonebookId: strin
     .select(['subject_kind', 'subject_id'])
     .where('tenant_id', '=', tenantId)
     .where('phonebook_id', '=', phonebookId)
+    .where(subjectExists)
     .orderBy('subject_id')
     .execute();
   return {
@@ -113,4 +125,10 @@ export function visiblePhonebookIds(db: Db, tenantId: string, extensionId: strin
 /** The client search (`GET /api/v1/me/contacts?q=`): the user's own and visible company phonebooks. */
 export function searchVisibleContacts(db: Db, tenantId: string, extensionId: string, query: ContactPageQuery): Promise<ContactView[]> {
   return contactsIn(db, tenantId, visiblePhonebookIds(db, tenantId, extensionId), query);
+}
+
+/** Grants whose extension or group was deleted; returns how many were removed. */
+export async function pruneOrphanGrants(db: Db): Promise<number> {
+  const result = await db.deleteFrom('phonebook_visibility').where((eb) => eb.not(subjectExists(eb))).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { repeat, type Repeating } from '../repeat.js';
+import { pruneOrphanGrants } from '../contacts/index.js';
 import { pruneRuns } from '../directory/index.js';
 import { FAILED_JOB_RETENTION_DAYS, pruneFailedJobs } from '../jobs/index.js';
 import { pruneSessions } from '../sso/index.js';
@@ -26,6 +27,8 @@ export interface Pruned {
   webhookDeliveries: number;
   /** Jobs of the embedded queue that failed for good, older than FAILED_JOB_RETENTION_DAYS. */
   failedJobs: number;
+  /** Company-phonebook grants to extensions or groups that were deleted since. */
+  orphanGrants: number;
 }
 
 /** One pass over the logs that would otherwise grow forever. Idempotent: instances sharing a database may overlap. */
@@ -36,7 +39,8 @@ export async function housekeep(deps: Pick<HousekeepingDeps, 'store' | 'config'>
   const auditEntries = await auditRepo(deps.store.db).prune(daysAgo(deps.config.auditRetentionDays));
   const webhookDeliveries = await pruneDeliveries(deps.store.db, daysAgo(deps.config.webhookLogRetentionDays));
   const failedJobs = await pruneFailedJobs(deps.store.db, daysAgo(FAILED_JOB_RETENTION_DAYS));
-  return { runs, sessions, auditEntries, webhookDeliveries, failedJobs };
+  const orphanGrants = await pruneOrphanGrants(deps.store.db);
+  return { runs, sessions, auditEntries, webhookDeliveries, failedJobs, orphanGrants };
 }
 
 /** Runs `housekeep` right after start and then hourly; a failed pass is logged and retried an hour later. */

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getVisibility, setVisibility } from '../../../server/contacts/index.js';
 import { addProblems, createRun } from '../../../server/directory/index.js';
 import { housekeep } from '../../../server/housekeeping/index.js';
 import { DEFAULT_TENANT, newId, openStore, tenantRepo, type Store } from '../../../server/store/index.js';
@@ -33,6 +34,8 @@ afterEach(async () => {
   await store.db.deleteFrom('audit_log').execute();
   await store.db.deleteFrom('webhook_endpoint').execute();
   await store.db.deleteFrom('job').execute();
+  await store.db.deleteFrom('phonebook').execute();
+  await store.db.deleteFrom('extension_group').execute();
 });
 
 /** A run in the log that finished (or, for running and held ones, started) `days` ago. */
@@ -155,6 +158,30 @@ describe(`housekeeping on ${process.env.UCBRIDGE_TEST_DB ?? 'sqlite'}`, () => {
     expect((await housekeep({ store, config: retention(90, 365, 14) }, NOW)).webhookDeliveries).toBe(2);
     const left = await store.db.selectFrom('webhook_delivery').select('id').execute();
     expect(left.map((d) => d.id).sort()).toEqual(kept.map((d) => d.id).sort());
+  });
+
+  it('drops company-phonebook grants whose extension or group was deleted; reads skip them until then', async () => {
+    const kept = extensionRow({ number: '3001' });
+    const gone = extensionRow({ number: '3002' });
+    await store.db.insertInto('extension').values([kept, gone]).execute();
+    const group = (name: string) => ({ id: newId(), tenant_id: DEFAULT_TENANT, name, source: 'local', entra_object_id: null, read_only: 0 as const, created_at: daysAgo(1), updated_at: daysAgo(1) });
+    const [keptGroup, goneGroup] = [group('Sales'), group('Former team')];
+    await store.db.insertInto('extension_group').values([keptGroup, goneGroup]).execute();
+    const phonebookId = newId();
+    await store.db.insertInto('phonebook').values({ id: phonebookId, tenant_id: DEFAULT_TENANT, kind: 'company', name: 'Suppliers', owner_extension_id: null, source_mailbox_id: null, source: 'local', read_only: 0, created_at: daysAgo(1), updated_at: daysAgo(1) }).execute();
+    await setVisibility(store.db, DEFAULT_TENANT, phonebookId, { extensionIds: [kept.id, gone.id], groupIds: [keptGroup.id, goneGroup.id] });
+    await store.db.deleteFrom('extension').where('id', '=', gone.id).execute();
+    await store.db.deleteFrom('extension_group').where('id', '=', goneGroup.id).execute();
+
+    const shown = await getVisibility(store.db, DEFAULT_TENANT, phonebookId);
+    expect(shown).toEqual({ phonebookId, extensionIds: [kept.id], groupIds: [keptGroup.id] });
+    // What the page reads back can be saved again as it is.
+    await expect(setVisibility(store.db, DEFAULT_TENANT, phonebookId, shown)).resolves.toEqual(shown);
+    await store.db.insertInto('phonebook_visibility').values({ tenant_id: DEFAULT_TENANT, phonebook_id: phonebookId, subject_kind: 'extension', subject_id: gone.id }).execute();
+
+    expect((await housekeep({ store, config: retention(90) }, NOW)).orphanGrants).toBe(1);
+    const left = await store.db.selectFrom('phonebook_visibility').select('subject_id').execute();
+    expect(left.map((g) => g.subject_id).sort()).toEqual([kept.id, keptGroup.id].sort());
   });
 
   it("deletes the embedded queue's failed jobs after a week; queued and active jobs stay", async () => {
