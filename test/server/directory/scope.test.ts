@@ -118,6 +118,24 @@ describe('scope', () => {
     expect((await w.byEntra()).has(out1!)).toBe(true);
   });
 
+  it('by groups: a new member Graph will not answer for is reported, and synced by the next run', async () => {
+    const w = await connected();
+    const dir = w.emu.state.directory;
+    const group = dir.groups.find((g) => [...g.members].filter((m) => dir.findUser(m)).length >= 2)!;
+    await saveSettings(w, 'user-sync', { enabled: true, scope: { kind: 'groups', groupIds: [group.data.id] } });
+    const members = new Set(dir.transitiveMembers(group));
+    const joiner = live(w).find((u) => !members.has(u.data.id))!.data.id;
+    w.emu.ops.addMember(group.data.id, joiner);
+    w.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, paths: [`/v1.0/users/${joiner}`] });
+    const failed = await w.sync();
+    expect(failed).toMatchObject({ status: 'succeeded', counts: { created: 0, skipped: 1 } });
+    expect(reasons(failed)).toEqual([`${joiner}: member of a scoped group, but reading the user failed (HTTP 503): no extension yet`]);
+    expect((await w.byEntra()).has(joiner)).toBe(false);
+    w.emu.ops.clearFaults();
+    expect((await w.sync()).counts.created).toBe(1);
+    expect((await w.byEntra()).has(joiner)).toBe(true);
+  });
+
   it('by a custom OData filter', async () => {
     const w = await connected();
     const department = live(w)[3]!.data.department!;
