@@ -1,14 +1,101 @@
-import { z } from 'zod';
-import type { TeamsPresence } from './graph-calls.js';
+import type { Config } from '../config.js';
+import { graphForTenant } from '../graph/index.js';
+import type { Store } from '../store/index.js';
+import { PRESENCE_BATCH } from './graph-calls.js';
+import { getPresenceSyncSettings } from './settings.js';
+import { chunks } from './spread.js';
+import { targetsOf } from './targets.js';
+import { pollTeamsBatch } from './teams-cycle.js';
 
-/** `resourceData` of a presence change notification (Graph sends id, availability, activity). */
-const resourceData = z.looseObject({ id: z.string().min(1), availability: z.string().nullish(), activity: z.string().nullish() });
-const presenceItem = z.looseObject({ resourceData });
+/**
+ * What a presence change notification leads to. Our presence subscriptions are basic (no
+ * `includeResourceData`: rich ones need an encryption certificate), and since June 2024 a basic
+ * presence notification names the user only — `resourceData` is `{"@odata.type", "@odata.id", "id"}`,
+ * no availability or activity:
+ * https://devblogs.microsoft.com/microsoft365dev/breaking-changes-to-microsoft-graph-presence-and-online-meeting-basic-change-notifications/
+ * ("Presence basic notification"; to keep the data, "subscribe to rich notifications"), and
+ * https://learn.microsoft.com/en-us/graph/changenotifications-for-presence (resource data only with
+ * `includeResourceData` and a certificate). So a notification means "read this user now": the
+ * poller's own `pollTeamsBatch` (app-only getPresencesByUserId, ≤ 650 ids a call, then decideTeams
+ * — calendar rules, protected statuses, reverse-direction guard — and applyDecisions).
+ *
+ * Coalescing: a tenant's first notification opens a DEBOUNCE_MS window; users notified during it
+ * join the same read. Teams sends changes in bursts (Busy → InACall → InAMeeting, or many users
+ * when a meeting starts): a burst costs one call per 650 users, and the read sees its latest state.
+ *
+ * A failed read (after the Graph client's retries) is recorded on the users' health by
+ * pollTeamsBatch, and the users are read again after the tenant's poll interval, then every poll
+ * interval until a read succeeds: exactly what polling would do for them without a subscription.
+ * Retried here, on the instance that received the notification, rather than handed to the poller:
+ * the poller runs only on the tenant's lease holder (./leases.ts), which may be another instance.
+ */
+const DEBOUNCE_MS = 1_000;
 
-/** The presence a notification item carries; undefined when it carries none we can read. */
-export function notifiedPresence(item: unknown): TeamsPresence | undefined {
-  const parsed = presenceItem.safeParse(item);
-  if (!parsed.success) return undefined;
-  const { id, availability, activity } = parsed.data.resourceData;
-  return { id, availability, activity };
+export interface NotifiedReadsDeps {
+  store: Store;
+  config: Pick<Config, 'graphCaFile'>;
+  sleep: (ms: number) => Promise<void>;
+  stopped: () => boolean;
+  log?: { warn(obj: object, msg: string): void } | undefined;
+}
+
+export interface NotifiedReads {
+  /** These users' Teams presence changed: read them within DEBOUNCE_MS, with the tenant's others. */
+  add(tenantId: string, extensionIds: readonly string[]): void;
+  /** Waits for the reads under way (not for windows still open: those find the service stopped). */
+  settle(): Promise<void>;
+}
+
+const readers = new WeakMap<Store, NotifiedReads>();
+
+/** Hands notified users to the reader of the store's presence service (every server runs one). */
+export function presenceChanged(store: Store, tenantId: string, extensionIds: readonly string[]): void {
+  readers.get(store)?.add(tenantId, extensionIds);
+}
+
+/** The reader of a presence service, registered for its store (where `presenceChanged` finds it). */
+export function createNotifiedReads(deps: NotifiedReadsDeps): NotifiedReads {
+  /** Per tenant, the users of the open window (its read not started yet). */
+  const pending = new Map<string, Set<string>>();
+  const reading = new Set<Promise<void>>();
+
+  function add(tenantId: string, extensionIds: readonly string[], delayMs = DEBOUNCE_MS): void {
+    const open = pending.get(tenantId);
+    if (open) {
+      for (const id of extensionIds) open.add(id);
+      return;
+    }
+    const ids = new Set(extensionIds);
+    pending.set(tenantId, ids);
+    void deps.sleep(delayMs).then(() => {
+      pending.delete(tenantId);
+      if (deps.stopped()) return;
+      const read = readNow(tenantId, [...ids])
+        .catch((error: unknown) => deps.log?.warn({ tenantId, err: String(error) }, 'reading notified presences failed'))
+        .finally(() => reading.delete(read));
+      reading.add(read);
+    });
+  }
+
+  async function readNow(tenantId: string, extensionIds: readonly string[]): Promise<void> {
+    const settings = await getPresenceSyncSettings(deps.store, tenantId);
+    if (!settings.enabled || settings.source === 'calendar') return;
+    const targets = await targetsOf(deps.store.db, tenantId, extensionIds);
+    if (targets.length === 0) return;
+    const graph = await graphForTenant(deps, tenantId);
+    const unread: string[] = [];
+    for (const batch of chunks(targets, PRESENCE_BATCH)) {
+      if ((await pollTeamsBatch(deps.store, graph, tenantId, settings, batch)).readFailed) unread.push(...batch.map((t) => t.extensionId));
+    }
+    if (unread.length > 0) add(tenantId, unread, settings.pollSeconds * 1000);
+  }
+
+  const reader: NotifiedReads = {
+    add: (tenantId, extensionIds) => add(tenantId, extensionIds),
+    async settle() {
+      await Promise.allSettled([...reading]);
+    },
+  };
+  readers.set(deps.store, reader);
+  return reader;
 }

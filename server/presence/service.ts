@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { pollCalendarBatch } from './calendar-cycle.js';
 import { PRESENCE_BATCH, SCHEDULE_BATCH } from './graph-calls.js';
 import { createPresenceLeases } from './leases.js';
+import { createNotifiedReads } from './notified.js';
 import { getPresenceSyncSettings, tenantsWithPresenceSync, type PresenceSyncSettings } from './settings.js';
 import { chunks, runSpread } from './spread.js';
 import { endStreamsOfRemovedUsers } from './streams.js';
@@ -110,6 +111,8 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
   const leases = createPresenceLeases(deps.store);
   let stopped = false;
   let loop: Promise<void> | undefined;
+  // Reads the users named by presence change notifications (./notified.ts).
+  const notified = createNotifiedReads({ store: deps.store, config: deps.config, sleep: clock.sleep, stopped: () => stopped, log: deps.log });
 
   async function cycle(kind: Kind, tenantId: string, settings: PresenceSyncSettings, spread: boolean): Promise<CycleReport> {
     const started = clock.now();
@@ -203,7 +206,7 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
     async stop() {
       stopped = true;
       await loop;
-      await Promise.allSettled([...running.values(), ...[...subscriptionChecks.values()].map((c) => c.running)]);
+      await Promise.allSettled([...running.values(), ...[...subscriptionChecks.values()].map((c) => c.running), notified.settle()]);
       await leases.releaseAll();
     },
     pollTeams: pollNow(TEAMS),

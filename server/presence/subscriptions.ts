@@ -6,10 +6,9 @@ import type { AuthenticItem } from '../jobs/index.js';
 import { hashToken, nowIso, type Store } from '../store/index.js';
 import { createPresenceSubscription, redeemPresenceGrant, renewPresenceSubscription } from './delegated.js';
 import { presenceGrantRepo, type PresenceGrant } from './grants.js';
+import { presenceChanged } from './notified.js';
 import { getPresenceSyncSettings } from './settings.js';
 import { targetsOf, type PresenceTarget } from './targets.js';
-import { notifiedPresence } from './notified.js';
-import { applyTeamsPresences } from './teams-cycle.js';
 
 /**
  * Delegated presence subscriptions (PUBLIC_URL set): each user who signed in on the web while
@@ -125,24 +124,18 @@ async function failed(store: Store, tenantId: string, extensionId: string, error
 /**
  * Receives the notifications of `presence` subscriptions (server/main.ts registers it with
  * jobs' `handleGraphNotifications`, after jobs checked subscription id and clientState).
- * Notifications: each item's presence goes through the poller's path (decideTeams, applyDecisions).
- * Lifecycle: `subscriptionRemoved` → polling, a new subscription later; `reauthorizationRequired`
- * and `missed` → polled from the next cycle and renewed at the next check.
+ * Notifications: they carry no presence (see ./notified.ts), so the subscription's user is handed
+ * to the presence service, which reads their presence from Graph moments later and applies it the
+ * way the poller does. Lifecycle: `subscriptionRemoved` → polling, a new subscription later;
+ * `reauthorizationRequired` and `missed` → polled from the next cycle and renewed at the next check.
  */
 export async function onPresenceNotifications(store: Store, items: AuthenticItem[], kind: 'notification' | 'lifecycle'): Promise<void> {
   for (const { item, subscription } of items) {
     const { tenantId, extensionId } = subscription;
     if (!extensionId) continue;
-    if (kind === 'lifecycle') {
-      if (item.lifecycleEvent === 'subscriptionRemoved') await failed(store, tenantId, extensionId, new Error('Graph removed the subscription'), Date.now());
-      else await store.db.updateTable('graph_subscription').set({ expires_at: nowIso() }).where('id', '=', subscription.id).execute();
-      continue;
-    }
-    const presence = notifiedPresence(item);
-    const settings = await getPresenceSyncSettings(store, tenantId);
-    if (!presence || !settings.enabled) continue;
-    const targets = (await targetsOf(store.db, tenantId, [extensionId])).filter((t) => t.objectId.toLowerCase() === presence.id.toLowerCase());
-    await applyTeamsPresences(store, tenantId, settings, targets, [presence]);
+    if (kind === 'notification') presenceChanged(store, tenantId, [extensionId]);
+    else if (item.lifecycleEvent === 'subscriptionRemoved') await failed(store, tenantId, extensionId, new Error('Graph removed the subscription'), Date.now());
+    else await store.db.updateTable('graph_subscription').set({ expires_at: nowIso() }).where('id', '=', subscription.id).execute();
   }
 }
 

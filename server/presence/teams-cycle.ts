@@ -19,7 +19,7 @@ const errorText = (error: unknown) => (isAppError(error) ? `${error.code}: ${err
 /**
  * One getPresencesByUserId call (≤ 650 users) and what follows from it. A failed call (after the
  * Graph client's own retries, Retry-After included) is recorded on each user's health and the
- * cycle goes on; the users are asked again next cycle.
+ * cycle goes on; the users are asked again next cycle (`readFailed` tells notified reads to retry).
  */
 export async function pollTeamsBatch(
   store: Store,
@@ -27,7 +27,7 @@ export async function pollTeamsBatch(
   tenantId: string,
   settings: PresenceSyncSettings,
   targets: readonly PresenceTarget[],
-): Promise<BatchOutcome> {
+): Promise<BatchOutcome & { readFailed: boolean }> {
   let presences: TeamsPresence[];
   try {
     presences = await fetchPresences(graph, targets.map((t) => t.objectId));
@@ -35,17 +35,16 @@ export async function pollTeamsBatch(
     const message = `presence poll failed: ${errorText(error)}`;
     const states = await presenceStateRepo(store.db).many(tenantId, targets.map((t) => t.extensionId));
     await applyDecisions(store, tenantId, new Map(targets.map((t) => [t.extensionId, errorDecision(states.get(t.extensionId), message)])));
-    return { changes: 0, errors: targets.length };
+    return { changes: 0, errors: targets.length, readFailed: true };
   }
-  return applyTeamsPresences(store, tenantId, settings, targets, presences);
+  return { ...(await applyTeamsPresences(store, tenantId, settings, targets, presences)), readFailed: false };
 }
 
 /**
- * What Teams presences mean for their users — the one path for polled and notified presences:
- * `decideTeams` per user, then `applyDecisions`. A target Graph gave no presence for is an error
- * on that user's health (polling only: a notification names its user).
+ * What Teams presences mean for their users: `decideTeams` per user, then `applyDecisions`. A
+ * target Graph gave no presence for is an error on that user's health.
  */
-export async function applyTeamsPresences(
+async function applyTeamsPresences(
   store: Store,
   tenantId: string,
   settings: PresenceSyncSettings,

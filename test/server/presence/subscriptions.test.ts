@@ -13,6 +13,14 @@ const user = (i: number): PresenceUser => env.users[i] ?? expect.fail(`no user $
 const lastSeq = () => env.emu.ops.requests().at(-1)?.seq ?? 0;
 const presenceRows = () => env.server.store.db.selectFrom('graph_subscription').selectAll().where('resource', '=', 'presence').execute();
 const grantRows = () => env.server.store.db.selectFrom('presence_grant').selectAll().execute();
+const presenceReads = (since: number) => env.emu.ops.requests({ path: '/communications/getPresencesByUserId', since });
+const notificationsSoFar = () => env.emu.services.subscriptions.deliveries.length;
+/** resourceData of the presence notifications delivered after the first `from`. */
+const notifiedResourceData = (from: number) =>
+  env.emu.services.subscriptions.deliveries
+    .slice(from)
+    .filter((d) => d.kind === 'notification' && d.status !== null && d.status < 300)
+    .flatMap((d) => (d.body as { value: Array<{ resourceData: unknown }> }).value.map((v) => v.resourceData));
 const graphSubscriptions = () => env.emu.services.subscriptions.list(env.emu.clientId).filter((s) => s.resource.includes('presences'));
 
 /** The web sign-in of a user, the browser played by fetch (the emulator's authorize page signs the hinted user in). */
@@ -73,17 +81,60 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     expect(sub?.creatorId).toBe(signedIn.oid);
   });
 
-  it('turns a Teams change into the extension status through the notification, not through polling', async () => {
+  it('turns a Teams change into the extension status through the notification (basic: it names the user, the server reads the presence), not through polling', async () => {
     const since = lastSeq();
+    const delivered = notificationsSoFar();
     env.teams(signedIn, 'DoNotDisturb', 'Presenting');
     const status = await eventually(async () => {
       const s = await env.status(signedIn);
       return s.status === 'do_not_disturb' && s;
     });
     expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'DoNotDisturb', teamsActivity: 'Presenting' });
+    // What Graph sends since June 2024: the user's id, no availability or activity.
+    expect(notifiedResourceData(delivered)).toEqual([{ '@odata.type': '#Microsoft.Graph.presence', '@odata.id': `users/${signedIn.oid}/presence`, id: signedIn.oid }]);
+    // One app-only read for the notified user.
+    expect(presenceReads(since).map((r) => r.status)).toEqual([200]);
     const report = await env.service.pollTeams(DEFAULT_TENANT);
     expect(report).toMatchObject({ users: 0, subscribed: 1, batches: 0 });
-    expect(env.emu.ops.requests({ path: '/communications/getPresencesByUserId', since })).toEqual([]);
+    expect(presenceReads(since)).toHaveLength(1);
+  });
+
+  it('reads once for changes notified close together, and applies the latest', async () => {
+    const since = lastSeq();
+    const delivered = notificationsSoFar();
+    // Spaced beyond the emulator's 10 ms batching: separate notification requests, inside the server's 1 s window.
+    for (const [availability, activity] of [['Busy', 'InACall'], ['Busy', 'InAMeeting'], ['Away', 'Away']] as const) {
+      env.teams(signedIn, availability, activity);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    const status = await eventually(async () => {
+      const s = await env.status(signedIn);
+      return s.teamsAvailability === 'Away' && s;
+    });
+    expect(status).toMatchObject({ status: 'away', source: 'teams', teamsActivity: 'Away' });
+    expect(notifiedResourceData(delivered)).toHaveLength(3);
+    expect(presenceReads(since)).toHaveLength(1);
+  });
+
+  it('reads again at the poll interval when the read after a notification fails', async () => {
+    await env.settings({ enabled: true, pollSeconds: 5 });
+    const since = lastSeq();
+    // Every attempt of the Graph client's first read (7 with Retry-After 0) answered 503.
+    env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: ['/v1.0/communications/getPresencesByUserId'], count: 7 });
+    try {
+      env.teams(signedIn, 'DoNotDisturb', 'Presenting');
+      await eventually(() => Promise.resolve(presenceReads(since).length >= 7));
+      expect((await env.status(signedIn)).status).toBe('away');
+      const status = await eventually(async () => {
+        const s = await env.status(signedIn);
+        return s.status === 'do_not_disturb' && s;
+      });
+      expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'DoNotDisturb', teamsActivity: 'Presenting' });
+      expect(presenceReads(since).map((r) => r.status)).toEqual([...Array<number>(7).fill(503), 200]);
+    } finally {
+      env.emu.ops.clearFaults();
+      await env.settings({ enabled: true });
+    }
   });
 
   it('renews the subscription (with a rotated refresh token) before it expires', async () => {

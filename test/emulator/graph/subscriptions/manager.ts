@@ -214,9 +214,16 @@ export class SubscriptionManager {
     this.enqueue(recs, { changeType: e.changeType, resource, resourceData: { '@odata.type': `#Microsoft.Graph.${type}`, '@odata.id': resource, id: e.id } });
   }
 
+  /**
+   * Presence subscriptions here are basic (includeResourceData is always false), and since June 2024
+   * Graph's basic presence notifications name the user only — no availability or activity; the
+   * subscriber reads the presence itself. Shape from "Breaking changes to Microsoft Graph presence
+   * and online meeting basic change notifications" (devblogs.microsoft.com/microsoft365dev/breaking-
+   * changes-to-microsoft-graph-presence-and-online-meeting-basic-change-notifications).
+   */
   private onPresence(p: PresenceChange): void {
-    const resource = `communications/presences('${p.userId}')`;
+    const resource = `communications/presences?$filter=id+in+(%27${p.userId}%27)`;
     const recs = this.matching((r) => r.target.kind === 'presence' && (r.target.presenceIds ?? []).includes(p.userId), 'updated');
-    this.enqueue(recs, { changeType: 'updated', resource, resourceData: { '@odata.type': '#Microsoft.Graph.presence', '@odata.id': resource, id: p.userId, availability: p.after.availability, activity: p.after.activity } });
+    this.enqueue(recs, { changeType: 'updated', resource, resourceData: { '@odata.type': '#Microsoft.Graph.presence', '@odata.id': `users/${p.userId}/presence`, id: p.userId } });
   }
 }
