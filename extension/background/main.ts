@@ -38,6 +38,11 @@ async function onStatus(settings: Settings, status: StatusInfo): Promise<void> {
   if (changed && settings.notifyOnChange) await notifyStatusChange(t, status);
 }
 
+async function showLastStatus(t: Translator): Promise<void> {
+  const last = await readLastStatus();
+  if (last) await showStatus(t, last);
+}
+
 async function start(): Promise<void> {
   stream?.stop();
   stream = undefined;
@@ -49,12 +54,13 @@ async function start(): Promise<void> {
     await showSignedOut(t);
     return;
   }
-  const last = await readLastStatus();
-  if (last) await showStatus(t, last);
+  await showLastStatus(t);
   const current: Stream = { stop: () => undefined, running: true };
   current.stop = client.presence.subscribe((status) => void onStatus(settings, status), {
     onStateChange: (state) => {
       if (state === 'reconnecting') void showDisconnected(t);
+      // A resumed stream replays only what was missed (often nothing): undo the grey at once.
+      if (state === 'open') void showLastStatus(t);
       if (state === 'closed') current.running = false;
     },
     // Clearing the session fires the session watcher below, which shows the signed-out state.

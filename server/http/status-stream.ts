@@ -30,8 +30,19 @@ export async function streamStatus(deps: SsoDeps, request: FastifyRequest, reply
     () => end('extension_removed'),
   );
   const snapshotId = bus.lastId();
-
+  // Cleanup is wired before any await: a client gone while the snapshot is read must not leave
+  // its listener and heartbeat behind ('close' fires once, and never for a late listener).
+  let heartbeat: NodeJS.Timeout | undefined = undefined;
+  const cleanup = () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  };
+  raw.on('close', cleanup);
   reply.hijack();
+  if (raw.destroyed) {
+    cleanup();
+    return;
+  }
   raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
     'content-type': 'text/event-stream; charset=utf-8',
@@ -44,13 +55,14 @@ export async function streamStatus(deps: SsoDeps, request: FastifyRequest, reply
     for (const event of backlog) raw.write(frame(event));
   } else {
     const status = await extensionStatusRepo(deps.store.db).get(tenantId, extensionId);
+    if (raw.destroyed) return;
     raw.write(frame({ id: snapshotId, tenantId, status }));
   }
   for (const event of pending) raw.write(frame(event));
   live = true;
 
   let checking = false;
-  const heartbeat = setInterval(() => {
+  heartbeat = setInterval(() => {
     if (checking) return;
     checking = true;
     requireLiveSignIn(deps, session.principal).then(
@@ -61,8 +73,4 @@ export async function streamStatus(deps: SsoDeps, request: FastifyRequest, reply
       (error: unknown) => end((error as { code?: string }).code ?? 'session_revoked'),
     );
   }, ssoTunables(deps.store).heartbeatMs);
-  raw.on('close', () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-  });
 }

@@ -4,7 +4,7 @@ import type { Page, Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { browser as ExtensionApi } from '../../extension/platform/browser.js';
 import { STATUS_COLOURS } from '../../extension/presence.js';
-import { presenceServiceFor, type PresenceMapping } from '../../server/presence/index.js';
+import { presenceServiceFor, statusBusFor, type PresenceMapping } from '../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../server/store/index.js';
 import { launchChromium, type ChromiumSession } from '../support/chromium.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
@@ -203,6 +203,19 @@ describe('the browser extension', () => {
     expect(await page.evaluate(() => chrome.alarms.get('ucbridge-keep-stream'))).toMatchObject({ periodInMinutes: 1 });
     await teams('DoNotDisturb', 'Presenting');
     await waitForToolbar(page, { colour: STATUS_COLOURS.do_not_disturb, title: 'ucbridge — Do not disturb' });
+    await page.close();
+  });
+
+  it('greys the badge while the stream reconnects, and shows the status again once it is back', async () => {
+    const page = await extensionPage('options/index.html');
+    const dnd = { colour: STATUS_COLOURS.do_not_disturb, title: 'ucbridge — Do not disturb' };
+    await waitForToolbar(page, dnd);
+    // The server ends the stream; the client resumes with Last-Event-ID and nothing was missed,
+    // so the resumed stream sends no status at all.
+    expect(statusBusFor(server.store).end(DEFAULT_TENANT, user.extensionId, 'test_reconnect')).toBe(1);
+    await waitForToolbar(page, { colour: '#9aa0a6', title: 'ucbridge — reconnecting to the server…' });
+    await waitForToolbar(page, dnd);
+    expect(statusBusFor(server.store).subscribed()).toContainEqual({ tenantId: DEFAULT_TENANT, extensionId: user.extensionId });
     await page.close();
   });
 
