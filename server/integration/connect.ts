@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { clientSecretContext, graphForCredentials, type GraphCredentials } from '../graph/index.js';
 import { refreshChangeTracking } from '../jobs/index.js';
 import { integrationRepo, nowIso, type IntegrationRow, type Store } from '../store/index.js';
+import { tenantGuidOf } from './entra-tenant.js';
 import { checkPermissions, SECRET_EXPIRY_PERMISSION, type PermissionReport } from './permissions.js';
 import { readSecretExpiry } from './secret-expiry.js';
 import { DEFAULT_AUTHORITY_HOST, DEFAULT_GRAPH_ENDPOINT } from './view.js';
@@ -47,6 +48,8 @@ function credentialsOf(deps: IntegrationDeps, tenantId: string, row: Integration
 }
 
 interface Verified {
+  /** The tenant's GUID (lower-case), whatever identified the tenant in the authority. */
+  entraTenantId: string;
   permissions: PermissionReport[];
   /** When this secret expires, where Graph tells (null: unknown). */
   secretExpiresAt: string | null;
@@ -56,10 +59,12 @@ interface Verified {
 async function verify(deps: IntegrationDeps, tenantId: string, credentials: GraphCredentials): Promise<Verified> {
   const graph = graphForCredentials(deps, credentials);
   const permissions = await checkPermissions(graph, deps.store, tenantId);
+  // The token checkPermissions just fetched (cached): its `tid` is the tenant's GUID.
+  const entraTenantId = tenantGuidOf((await graph.token()).accessToken);
   const expiry = await readSecretExpiry(graph, credentials.clientId, credentials.clientSecret);
   // The role may be listed yet not effective (or granted under another name): the read itself decides.
   const report = permissions.map((p) => (p.name === SECRET_EXPIRY_PERMISSION ? { ...p, granted: !expiry.denied } : p));
-  return { permissions: report, secretExpiresAt: expiry.expiresAt };
+  return { entraTenantId, permissions: report, secretExpiresAt: expiry.expiresAt };
 }
 
 async function requireRow(deps: IntegrationDeps, tenantId: string): Promise<IntegrationRow> {
@@ -92,11 +97,11 @@ export async function connect(deps: IntegrationDeps, tenantId: string, input: Co
     authorityHost: input.authorityHost ?? existing?.authority_host ?? DEFAULT_AUTHORITY_HOST,
     graphEndpoint: input.graphEndpoint ?? existing?.graph_endpoint ?? DEFAULT_GRAPH_ENDPOINT,
   };
-  const { permissions, secretExpiresAt } = await verify(deps, tenantId, credentials);
+  const { entraTenantId, permissions, secretExpiresAt } = await verify(deps, tenantId, credentials);
   const now = nowIso();
   await integrationRepo(deps.store.db).upsert({
     tenant_id: tenantId,
-    entra_tenant_id: credentials.tenantId,
+    entra_tenant_id: entraTenantId,
     client_id: credentials.clientId,
     client_secret: deps.store.secrets.seal(secret, clientSecretContext(tenantId)),
     pending_client_secret: null,
@@ -117,9 +122,10 @@ export async function connect(deps: IntegrationDeps, tenantId: string, input: Co
 /** Test connection: the saved credentials, a fresh token, the per-permission report (saved too). */
 export async function testConnection(deps: IntegrationDeps, tenantId: string): Promise<PermissionReport[]> {
   const row = await requireRow(deps, tenantId);
-  const { permissions, secretExpiresAt } = await verify(deps, tenantId, credentialsOf(deps, tenantId, row));
+  const { entraTenantId, permissions, secretExpiresAt } = await verify(deps, tenantId, credentialsOf(deps, tenantId, row));
   const now = nowIso();
   await integrationRepo(deps.store.db).update(tenantId, {
+    entra_tenant_id: entraTenantId,
     permissions: JSON.stringify(permissions),
     secret_expires_at: secretExpiresAt,
     last_tested_at: now,
@@ -148,6 +154,7 @@ export async function updateSecret(deps: IntegrationDeps, tenantId: string, clie
   }
   const now = nowIso();
   await repo.update(tenantId, {
+    entra_tenant_id: verified.entraTenantId,
     client_secret: deps.store.secrets.seal(clientSecret, context),
     pending_client_secret: null,
     secret_hint: hintOf(clientSecret),

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { refreshChangeTracking } from '../jobs/index.js';
 import { integrationRepo, nowIso, type Store } from '../store/index.js';
 import type { IntegrationDeps } from './connect.js';
+import { notifyIntegrationEnded } from './ended.js';
 
 export const settleInput = z.strictObject({
   deleteExtensions: z.boolean(),
@@ -37,6 +38,7 @@ export async function disableIntegration(deps: IntegrationDeps, tenantId: string
   await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'read-only');
   await settleGroups(deps.store, tenantId, choice.deleteGroups ? 'delete' : 'read-only');
   await refreshChangeTracking(deps.store, tenantId);
+  await notifyIntegrationEnded(deps.store, tenantId, 'disabled');
 }
 
 /** Enable: kept objects become Entra-managed again; the next run brings back deleted ones. */
@@ -61,4 +63,5 @@ export async function disconnectIntegration(deps: IntegrationDeps, tenantId: str
   await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
   await integrationRepo(deps.store.db).remove(tenantId);
   await refreshChangeTracking(deps.store, tenantId);
+  await notifyIntegrationEnded(deps.store, tenantId, 'disconnected');
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { graphResource } from '../graph/index.js';
-import { integrationRepo, nowIso, type Store } from '../store/index.js';
+import type { Kysely } from 'kysely';
+import { integrationRepo, nowIso, type Database, type Store } from '../store/index.js';
 import { getPresenceSyncSettings } from './settings.js';
 
 /**
@@ -29,6 +30,9 @@ export interface PresenceGrant {
   refreshToken: string;
   retryAt: string | null;
 }
+
+/** Which sign-ins ended: a session family, an extension's, or a whole tenant's (every given column matches). */
+export type EndedSignIns = Partial<Record<'family_id' | 'tenant_id' | 'extension_id', string>>;
 
 export function presenceGrantRepo(store: Store) {
   const db = store.db;
@@ -83,6 +87,13 @@ export function presenceGrantRepo(store: Store) {
     /** A failure: polled meanwhile, tried again after `retryAt`. */
     async failed(tenantId: string, extensionId: string, message: string, retryAt: string): Promise<void> {
       await db.updateTable('presence_grant').set({ last_error: message, retry_at: retryAt, updated_at: nowIso() }).where('tenant_id', '=', tenantId).where('extension_id', '=', extensionId).execute();
+    },
+    /** The sign-ins were revoked: their grants go at once (`db`: the revoking transaction). */
+    async removeForSignIns(ended: EndedSignIns, executor: Kysely<Database> = db): Promise<void> {
+      if (Object.keys(ended).length === 0) throw new Error('removeForSignIns needs a family, extension or tenant');
+      let remove = executor.deleteFrom('presence_grant');
+      for (const [column, value] of Object.entries(ended)) remove = remove.where(column as keyof EndedSignIns, '=', value);
+      await remove.execute();
     },
     async remove(tenantId: string, extensionId: string): Promise<void> {
       await db.deleteFrom('presence_grant').where('tenant_id', '=', tenantId).where('extension_id', '=', extensionId).execute();

@@ -8,6 +8,8 @@ import { getSsoSettings, type SsoSettings } from './settings.js';
 
 export type ExtensionRow = Selectable<ExtensionTable>;
 
+const isTenantGuid = (value: string | null) => value !== null && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 /** What SSO needs to know about a tenant whose users may sign in right now. */
 export interface TenantSso {
   tenantId: string;
@@ -62,11 +64,13 @@ export async function findSignedInExtension(store: Store, tenantId: string, iden
     .where('entra_object_id', '=', identity.oid)
     .executeTakeFirst();
   let extension = byObjectId;
-  if (extension?.source === 'entra' && extension.entra_tenant_id === null) {
+  // Synced before the tenant id was recorded, or stamped with the domain the admin typed (before
+  // the integration stored the GUID): `tid` was already checked against the integration's tenant.
+  if (extension?.source === 'entra' && !isTenantGuid(extension.entra_tenant_id)) {
     await store.db.updateTable('extension').set({ entra_tenant_id: identity.tid }).where('id', '=', extension.id).execute();
     extension = { ...extension, entra_tenant_id: identity.tid };
   }
-  if (extension && extension.source === 'entra' && extension.entra_tenant_id === identity.tid) {
+  if (extension && extension.source === 'entra' && extension.entra_tenant_id?.toLowerCase() === identity.tid.toLowerCase()) {
     if (extension.enabled !== 1) {
       throw ssoError('sso_extension_disabled', `Extension ${extension.number} is disabled.`, {
         extensionId: extension.id,

@@ -138,3 +138,12 @@ export async function consumeExchangeNonce(store: Store, tenantId: string, nonce
     throw ssoError('sso_nonce_mismatch', `The nonce ${why}.`, { reason: outcome.problem, hint: 'Start the sign-in again.' });
   }
 }
+
+/**
+ * Whether this server issued the nonce for an SDK sign-in (to any tenant; used, expired or not).
+ * Used rows are kept for a day, longer than any ID token that carries one stays acceptable.
+ */
+export async function isIssuedNonce(store: Store, nonce: string): Promise<boolean> {
+  const row = await store.db.selectFrom('sso_challenge').select('id').where('id', '=', hashToken(nonce)).where('kind', '=', 'nonce').executeTakeFirst();
+  return row !== undefined;
+}

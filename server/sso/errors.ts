@@ -24,6 +24,8 @@ export const SSO_ERROR_CODES = {
   sso_other_tenant: 401,
   sso_wrong_audience: 401,
   sso_nonce_mismatch: 401,
+  sso_nonce_required: 401,
+  sso_token_too_old: 401,
   // the web flow
   sso_state_invalid: 400,
   sso_state_expired: 400,

@@ -13,7 +13,19 @@ export interface SignedInIdentity {
   preferredUsername: string | undefined;
   email: string | undefined;
   name: string | undefined;
+  /** The token's `nonce` claim: the exchange checks whether this server issued it. */
+  nonce: string | undefined;
 }
+
+/**
+ * Oldest ID token (by `iat`, plus the clock skew) any sign-in accepts: 10 minutes. Clients
+ * exchange a token seconds after Entra issued it (the SDK's renewal asks MSAL for a fresh one),
+ * so this only leaves room for slow popups and redirects; Entra's own lifetime (about an hour)
+ * would let a leaked token open sessions for far longer. It equals the default challenge (nonce)
+ * lifetime and is far below the day used challenges are kept, so the replay check of a token
+ * carrying a server nonce outlives every token that can still pass this check.
+ */
+export const ID_TOKEN_MAX_AGE_SECONDS = 10 * 60;
 
 export interface IdTokenExpectations {
   authority: EntraAuthority;
@@ -29,11 +41,18 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
 
 /** Maps jose's failures (by their stable `code`) to our refusals. */
 function verificationError(error: unknown): AppError {
-  const { code, claim } = error as { code?: string; claim?: string };
+  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
   switch (code) {
     case 'ERR_JWT_EXPIRED':
+      if (claim === 'iat') {
+        return ssoError('sso_token_too_old', `The ID token was issued more than ${ID_TOKEN_MAX_AGE_SECONDS / 60} minutes ago.`, {
+          maxAgeSeconds: ID_TOKEN_MAX_AGE_SECONDS,
+          hint: 'Exchange ID tokens right after Microsoft issued them: sign in again, or renew with MSAL forceRefresh for a fresh one.',
+        });
+      }
       return ssoError('sso_token_expired', 'The ID token has expired.', { hint: 'Sign in again to get a fresh ID token.' });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (reason === 'missing') return ssoError('sso_token_malformed', `The ID token has no '${claim ?? 'unknown'}' claim.`);
       if (claim === 'nbf' || claim === 'iat') {
         return ssoError('sso_token_not_yet_valid', 'The ID token is not valid yet (nbf in the future).', {
           hint: "Check this server's clock.",
@@ -58,11 +77,25 @@ function verificationError(error: unknown): AppError {
   }
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The tenant GUID an ID token must carry in `tid`, lower-case. The integration stores the GUID;
+ * a row saved before that (the tenant entered as a domain) gets it from the tenant's own
+ * discovery document, whose issuer is `…/{tenant GUID}/v2.0`.
+ */
+function expectedTenantId(entraTenantId: string, issuer: string): string | undefined {
+  if (GUID.test(entraTenantId)) return entraTenantId.toLowerCase();
+  const segment = /\/([^/]+)\/v2\.0\/?$/.exec(issuer)?.[1];
+  return segment && GUID.test(segment) ? segment.toLowerCase() : undefined;
+}
+
 /** Claim checks jose leaves to us, each with its own refusal (order: tenant first, it explains the rest). */
 function checkClaims(payload: JWTPayload, issuer: string, expect: IdTokenExpectations): SignedInIdentity {
-  const tid = optionalString(payload.tid);
+  const tid = optionalString(payload.tid)?.toLowerCase();
   const oid = optionalString(payload.oid);
-  if (tid !== expect.authority.entraTenantId) {
+  const expectedTid = expectedTenantId(expect.authority.entraTenantId, issuer);
+  if (tid === undefined || tid !== expectedTid) {
     throw ssoError('sso_other_tenant', 'The ID token was issued for another Microsoft Entra tenant.', {
       hint: 'Sign in with an account of the organisation this PBX is connected to.',
     });
@@ -86,12 +119,14 @@ function checkClaims(payload: JWTPayload, issuer: string, expect: IdTokenExpecta
     preferredUsername: optionalString(payload.preferred_username),
     email: optionalString(payload.email),
     name: optionalString(payload.name),
+    nonce: optionalString(payload.nonce),
   };
 }
 
 /**
  * Validates an Entra v2 ID token: RS256 only, signed by a key from the tenant's discovery
- * `jwks_uri`, `nbf`/`exp` within the allowed clock skew, then tenant, exact issuer, audience and
+ * `jwks_uri`, `nbf`/`exp` within the allowed clock skew, `iat` at most
+ * {@link ID_TOKEN_MAX_AGE_SECONDS} ago, then tenant, exact issuer, audience and
  * nonce. Throws an `sso_*` AppError naming the first failed check.
  */
 export async function validateIdToken(deps: Deps, token: string, expect: IdTokenExpectations): Promise<SignedInIdentity> {
@@ -112,6 +147,8 @@ export async function validateIdToken(deps: Deps, token: string, expect: IdToken
       algorithms: ['RS256'],
       clockTolerance: ssoTunables(deps.store).clockSkewSeconds,
       requiredClaims: ['exp'],
+      // Also requires `iat`; jose adds the clock tolerance to the age.
+      maxTokenAge: ID_TOKEN_MAX_AGE_SECONDS,
     }));
   } catch (error) {
     throw verificationError(error);

@@ -8,9 +8,10 @@
  *   (per request: SSO on, integration connected, extension enabled and synced), `logout`.
  * - Client API: `setOwnStatus` (a signed-in user's manual status, source `user`, audited).
  *
- * For other modules: call `revokeSessionsForExtension(store, tenantId, extensionId)` when an
- * extension is disabled, deleted or unlinked from Entra, and `revokeAllSessions(store, tenantId,
- * 'integration')` when the integration is disabled or disconnected.
+ * For other modules: `revokeSessionsForExtension(store, tenantId, extensionId)` ends an
+ * extension's sessions, `revokeAllSessions(store, tenantId, reason)` a tenant's; sso registers
+ * itself (wiring.ts) to call them when directory ends a synced extension and when the integration
+ * is disabled or disconnected. Revoking a sign-in also deletes its delegated presence grant.
  */
 import './wiring.js';
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { presenceGrantRepo } from '../presence/index.js';
 import { hashToken, newId, nowIso, type Store } from '../store/index.js';
 import { ssoError } from './errors.js';
 import { ssoTunables } from './tunables.js';
@@ -84,16 +85,23 @@ export async function sessionForAccessToken(store: Store, accessToken: string): 
   return principalOf(row);
 }
 
-/** Revokes the live sessions matching every given column; answers how many. */
-async function revokeWhere(
+/**
+ * Revokes the live sessions matching every given column; answers how many. The delegated presence
+ * grants of those sign-ins (Entra refresh tokens) are deleted in the same transaction: they must
+ * not outlive the sign-in they came with.
+ */
+function revokeWhere(
   store: Store,
   reason: RevokeReason,
   match: Partial<Record<'family_id' | 'tenant_id' | 'extension_id', string>>,
 ): Promise<number> {
-  let update = store.db.updateTable('session').set({ revoked_at: nowIso(), revoked_reason: reason }).where('revoked_at', 'is', null);
-  for (const [column, value] of Object.entries(match)) update = update.where(column as keyof typeof match, '=', value);
-  const result = await update.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return store.db.transaction().execute(async (trx) => {
+    let update = trx.updateTable('session').set({ revoked_at: nowIso(), revoked_reason: reason }).where('revoked_at', 'is', null);
+    for (const [column, value] of Object.entries(match)) update = update.where(column as keyof typeof match, '=', value);
+    const result = await update.executeTakeFirst();
+    await presenceGrantRepo(store).removeForSignIns(match, trx);
+    return Number(result.numUpdatedRows);
+  });
 }
 
 export const revokeFamily = (store: Store, familyId: string, reason: RevokeReason): Promise<number> =>

@@ -4,10 +4,10 @@ import { presenceGrantRepo, presenceSignInScopes } from '../presence/index.js';
 import type { Store } from '../store/index.js';
 import { findSignedInExtension, sessionExtension, tenantSso, type ExtensionRow, type TenantSso } from './access.js';
 import { audited, auditSso, type AuditContext } from './audit.js';
-import { consumeExchangeNonce, consumeLoginChallenge, createExchangeNonce, createLoginChallenge } from './challenges.js';
+import { consumeExchangeNonce, consumeLoginChallenge, createExchangeNonce, createLoginChallenge, isIssuedNonce } from './challenges.js';
 import { oidcMetadata, redeemCode } from './entra.js';
 import { ssoError } from './errors.js';
-import { validateIdToken } from './id-token.js';
+import { validateIdToken, type SignedInIdentity } from './id-token.js';
 import {
   endSession,
   familyAlive,
@@ -31,9 +31,12 @@ export interface SignInResult {
   extension: ExtensionRow;
 }
 
-/** Validates the ID token, finds the user's extension and opens a session (shared by both flows). */
-async function signIn(deps: SsoDeps, ctx: AuditContext, sso: TenantSso, idToken: string, nonce: string | undefined): Promise<SignInResult> {
-  const identity = await validateIdToken(deps, idToken, { authority: sso.authority, clientId: sso.clientId, nonce });
+/** Validates the ID token (and the nonce it must carry, when given). */
+const validate = (deps: SsoDeps, sso: TenantSso, idToken: string, nonce: string | undefined): Promise<SignedInIdentity> =>
+  validateIdToken(deps, idToken, { authority: sso.authority, clientId: sso.clientId, nonce });
+
+/** Finds the validated user's extension and opens a session (shared by both flows). */
+async function openSession(deps: SsoDeps, ctx: AuditContext, identity: SignedInIdentity): Promise<SignInResult> {
   const extension = await findSignedInExtension(deps.store, ctx.tenantId, identity);
   const session = await issueSession(deps.store, ctx.tenantId, extension.id);
   await auditSso(deps.store, ctx, 'sso.sign_in', extension.id, { oid: identity.oid, sessionId: session.sessionId });
@@ -62,12 +65,24 @@ export function issueNonce(deps: SsoDeps, ctx: AuditContext): Promise<SignInChal
   });
 }
 
-/** `POST /api/v1/sso/token`: an ID token MSAL obtained in a browser, exchanged for a PBX session. */
+/**
+ * `POST /api/v1/sso/token`: an ID token MSAL obtained in a browser, exchanged for a PBX session.
+ * A token carrying a nonce this server issued is accepted only with that nonce, which is then
+ * used up: leaving the nonce out must not turn a single-use sign-in into a replayable one. Tokens
+ * without a server nonce (MSAL's silent renewal puts its own nonce in, or none) are bounded by
+ * the ID token's maximum age instead.
+ */
 export function exchangeIdToken(deps: SsoDeps, ctx: AuditContext, input: { idToken: string; nonce?: string | undefined }): Promise<SignInResult> {
   return audited(deps.store, ctx, async () => {
     const sso = await tenantSso(deps.store, ctx.tenantId);
     if (input.nonce !== undefined) await consumeExchangeNonce(deps.store, ctx.tenantId, input.nonce);
-    return signIn(deps, ctx, sso, input.idToken, input.nonce);
+    const identity = await validate(deps, sso, input.idToken, input.nonce);
+    if (input.nonce === undefined && identity.nonce !== undefined && (await isIssuedNonce(deps.store, identity.nonce))) {
+      throw ssoError('sso_nonce_required', 'The ID token carries a nonce this server issued, but the request has no nonce.', {
+        hint: 'Send the nonce from POST /api/v1/sso/nonce with the ID token; each nonce and its token can be exchanged once.',
+      });
+    }
+    return openSession(deps, ctx, identity);
   });
 }
 
@@ -226,7 +241,7 @@ export async function finishWebSignIn(deps: SsoDeps, ctx: AuditContext, callback
         codeVerifier: login.codeVerifier,
         extraScopes: await presenceSignInScopes(deps, login.tenantId),
       });
-      const signedIn = await signIn(deps, flow, sso, redeemed.idToken, login.nonce);
+      const signedIn = await openSession(deps, flow, await validate(deps, sso, redeemed.idToken, login.nonce));
       // Delegated presence subscriptions: the grant lives and dies with this sign-in's session family.
       if (redeemed.refreshToken) await presenceGrantRepo(deps.store).save(login.tenantId, signedIn.extension.id, signedIn.session.sessionId, redeemed.refreshToken);
       return signedIn;

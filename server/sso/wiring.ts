@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { onSyncedExtensionEnded } from '../directory/index.js';
-import { redirectUriProviders, type RedirectUri } from '../integration/index.js';
-import { revokeSessionsForExtension } from './sessions.js';
+import { onIntegrationEnded, redirectUriProviders, type RedirectUri } from '../integration/index.js';
+import { revokeAllSessions, revokeSessionsForExtension } from './sessions.js';
 import { webCallbackUri } from './sign-in.js';
 
 /** The Firefox build's add-on id (manifest.json `browser_specific_settings.gecko.id`). */
@@ -35,3 +35,6 @@ export function ssoRedirectUris(base: string): RedirectUri[] {
 // Registered when the SSO module loads; directory and integration cannot import sso (import cycle).
 redirectUriProviders.push(ssoRedirectUris);
 onSyncedExtensionEnded((store, tenantId, extensionId) => revokeSessionsForExtension(store, tenantId, extensionId));
+// SPEC §6: SSO stops with the integration; waiting for the next request would let sessions unused
+// while it was off work again after it is enabled.
+onIntegrationEnded((store, tenantId) => revokeAllSessions(store, tenantId, 'integration'));
