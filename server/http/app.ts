@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { installAdminAuth } from './auth.js';
@@ -74,4 +74,19 @@ export async function createApp(ctx: AppContext, options: AppOptions = {}): Prom
 /** Route config for sign-in endpoints: a per-client request budget against guessing. */
 export function authRateLimit(ctx: AppContext) {
   return { rateLimit: { max: ctx.config.authRateLimit, timeWindow: '1 minute' } };
+}
+
+const refreshTokenOf = (request: FastifyRequest): unknown => (request.body as { refreshToken?: unknown } | undefined)?.refreshToken;
+
+/**
+ * Route config for refresh and logout: the same budget, per sign-in (keyed by the refresh token's
+ * hash, read once the body is parsed) rather than per address. Behind a proxy or an office NAT every
+ * client shares one address, and a refresh token cannot be guessed.
+ */
+export function sessionRateLimit(ctx: AppContext) {
+  const keyGenerator = (request: FastifyRequest) => {
+    const token = refreshTokenOf(request);
+    return typeof token === 'string' ? `sign-in:${createHash('sha256').update(token).digest('base64url')}` : request.ip;
+  };
+  return { rateLimit: { max: ctx.config.authRateLimit, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator } };
 }

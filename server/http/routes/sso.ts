@@ -15,7 +15,7 @@ import {
   type SsoDeps,
   type WebSignInOutcome,
 } from '../../sso/index.js';
-import { authRateLimit } from '../app.js';
+import { authRateLimit, sessionRateLimit } from '../app.js';
 import { adminTenant } from '../auth.js';
 import { clientCors, installClientPreflight } from '../client-auth.js';
 import type { RouteModule } from '../context.js';
@@ -169,7 +169,7 @@ export const ssoRoutes: RouteModule = (app, ctx) => {
   app.post(
     '/api/v1/sso/refresh',
     {
-      config: authRateLimit(ctx),
+      config: sessionRateLimit(ctx),
       onRequest: cors,
       schema: {
         tags: ['sso'],
@@ -184,7 +184,7 @@ export const ssoRoutes: RouteModule = (app, ctx) => {
   app.post(
     '/api/v1/sso/logout',
     {
-      config: authRateLimit(ctx),
+      config: sessionRateLimit(ctx),
       onRequest: cors,
       schema: {
         tags: ['sso'],

@@ -23,3 +23,14 @@ it('rate-limits the sign-in endpoints per client', async () => {
   const login = await fetch(`${server.url}/sso/login`, { redirect: 'manual' });
   expect(login.status).toBe(403);
 });
+
+it('budgets refresh and logout per sign-in, not per address: clients behind one NAT do not share it', async () => {
+  const refresh = async (refreshToken: string) =>
+    (await fetch(`${server.url}/api/v1/sso/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) })).status;
+  const first = 'ucb_rt_first-sign-in-token-from-one-client-000000';
+  const statuses = [await refresh(first), await refresh(first), await refresh(first), await refresh(first)];
+  expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
+  expect(statuses[3]).toBe(429);
+  // Another sign-in from the same address still has its own budget.
+  expect(await refresh('ucb_rt_second-sign-in-token-from-another-client-0')).not.toBe(429);
+});
