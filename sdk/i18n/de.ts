@@ -30,6 +30,8 @@ export const de: ErrorMessages = {
   sso_other_tenant: 'Dieses Konto gehört zu einer anderen Organisation. Melden Sie sich mit Ihrem Arbeitskonto an.',
   sso_wrong_audience: 'Server und Anmeldung verwenden verschiedene Entra-Apps. Fragen Sie Ihren Administrator.',
   sso_nonce_mismatch: 'Die Antwort der Anmeldung passt nicht zur Anfrage. Melden Sie sich erneut an.',
+  sso_nonce_required: 'Die Antwort der Anmeldung muss mit ihrer Anfrage kommen. Melden Sie sich erneut an.',
+  sso_token_too_old: 'Die Microsoft-Anmeldung ist zu alt, um sie zu verwenden. Melden Sie sich erneut an.',
   sso_state_invalid: 'Die Antwort der Anmeldung passt nicht zur Anfrage. Melden Sie sich erneut an.',
   sso_state_expired: 'Die Anmeldung hat zu lange gedauert. Melden Sie sich erneut an.',
   sso_code_replayed: 'Diese Anmeldung wurde bereits verwendet. Melden Sie sich erneut an.',

@@ -37,6 +37,8 @@ export const en = {
   sso_other_tenant: 'This account belongs to another organisation. Sign in with your work account.',
   sso_wrong_audience: 'The server and the sign-in use different Entra apps. Ask your administrator.',
   sso_nonce_mismatch: 'The sign-in answer did not match the request. Sign in again.',
+  sso_nonce_required: 'The sign-in answer must come with the request it belongs to. Sign in again.',
+  sso_token_too_old: 'The Microsoft sign-in is too old to use. Sign in again.',
   // sign-in refusals: the server's web flow
   sso_state_invalid: 'The sign-in answer did not match the request. Sign in again.',
   sso_state_expired: 'The sign-in took too long. Sign in again.',

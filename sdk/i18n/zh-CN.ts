@@ -30,6 +30,8 @@ export const zhCN: ErrorMessages = {
   sso_other_tenant: '此帐户属于其他组织。请使用您的工作帐户登录。',
   sso_wrong_audience: '服务器与登录使用了不同的 Entra 应用。请联系管理员。',
   sso_nonce_mismatch: '登录响应与请求不匹配。请重新登录。',
+  sso_nonce_required: '登录响应必须附带其对应的请求。请重新登录。',
+  sso_token_too_old: 'Microsoft 登录已过旧，无法使用。请重新登录。',
   sso_state_invalid: '登录响应与请求不匹配。请重新登录。',
   sso_state_expired: '登录耗时过长。请重新登录。',
   sso_code_replayed: '此登录已被使用。请重新登录。',
