@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import type { GraphClient } from '../graph/index.js';
+import { batchItemErrorInfo, type GraphClient } from '../graph/index.js';
 import type { Database } from '../store/index.js';
 import { entraUser, USER_SELECT, type EntraUser } from './entra.js';
 import type { PlanSink } from './plan-items.js';
@@ -15,8 +14,6 @@ export interface UserLookup {
   /** Anything else (429/5xx after the client's retries, 403, an unreadable body): unknown this run. */
   failed: { id: string; status: number }[];
 }
-
-const graphErrorBody = z.object({ error: z.object({ code: z.string() }) });
 
 /**
  * GET /users/{id} for each id through `$batch` (20 a call, throttled items retried by the client).
@@ -34,9 +31,8 @@ export async function lookUpUsers(graph: GraphClient, ids: string[]): Promise<Us
   answers.forEach((answer, i) => {
     const id = ids[i] ?? '';
     const user = answer.status === 200 ? entraUser.safeParse(answer.body) : undefined;
-    const error = answer.status === 404 ? graphErrorBody.safeParse(answer.body) : undefined;
     if (user?.success) lookup.found.push(user.data);
-    else if (error?.success && error.data.error.code === 'Request_ResourceNotFound') lookup.gone.push(id);
+    else if (answer.status === 404 && batchItemErrorInfo(answer).code === 'Request_ResourceNotFound') lookup.gone.push(id);
     else lookup.failed.push({ id, status: answer.status });
   });
   return lookup;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AppError } from '../errors.js';
-import { graphError, readGraphError } from './errors.js';
+import { graphError, readGraphError, type GraphErrorInfo } from './errors.js';
 import { backoffMs, retryAfterMs, RETRYABLE_STATUS, type RetryPolicy } from './policy.js';
 import type { Requester } from './request.js';
 
@@ -90,7 +90,10 @@ export async function batch(requester: Requester, retry: RetryPolicy, requests: 
   return requests.map((r) => byId.get(r.id) ?? { id: r.id, status: 503, headers: {}, body: undefined });
 }
 
+/** Graph's `{"error":{code,message}}` of one inner response. */
+export const batchItemErrorInfo = (response: BatchResponse): GraphErrorInfo => readGraphError(response.status, JSON.stringify(response.body ?? {}));
+
 /** The typed error for one failed inner response. */
 export function batchItemError(response: BatchResponse, what: string): AppError {
-  return graphError(readGraphError(response.status, JSON.stringify(response.body ?? {})), what);
+  return graphError(batchItemErrorInfo(response), what);
 }

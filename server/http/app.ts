@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { hashToken } from '../store/index.js';
 import { installAdminAuth } from './auth.js';
 import type { AppContext, ZodApp } from './context.js';
 import { installErrorHandling } from './errors.js';
@@ -76,8 +77,6 @@ export function authRateLimit(ctx: AppContext) {
   return { rateLimit: { max: ctx.config.authRateLimit, timeWindow: '1 minute' } };
 }
 
-const refreshTokenOf = (request: FastifyRequest): unknown => (request.body as { refreshToken?: unknown } | undefined)?.refreshToken;
-
 /**
  * Route config for refresh and logout: the same budget, per sign-in (keyed by the refresh token's
  * hash, read once the body is parsed) rather than per address. Behind a proxy or an office NAT every
@@ -85,8 +84,8 @@ const refreshTokenOf = (request: FastifyRequest): unknown => (request.body as { 
  */
 export function sessionRateLimit(ctx: AppContext) {
   const keyGenerator = (request: FastifyRequest) => {
-    const token = refreshTokenOf(request);
-    return typeof token === 'string' ? `sign-in:${createHash('sha256').update(token).digest('base64url')}` : request.ip;
+    const token = (request.body as { refreshToken?: unknown } | undefined)?.refreshToken;
+    return typeof token === 'string' ? `sign-in:${hashToken(token)}` : request.ip;
   };
   return { rateLimit: { max: ctx.config.authRateLimit, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator } };
 }

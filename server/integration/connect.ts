@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { clientSecretContext, graphForCredentials, type GraphCredentials } from '../graph/index.js';
 import { refreshChangeTracking } from '../jobs/index.js';
 import { integrationRepo, nowIso, type IntegrationRow, type Store } from '../store/index.js';
-import { tenantGuidOf } from './entra-tenant.js';
+import { GUID, tenantGuidOf } from './entra-tenant.js';
 import { checkPermissions, SECRET_EXPIRY_PERMISSION, type PermissionReport } from './permissions.js';
 import { readSecretExpiry } from './secret-expiry.js';
 import { DEFAULT_AUTHORITY_HOST, DEFAULT_GRAPH_ENDPOINT } from './view.js';
@@ -14,7 +14,6 @@ export interface IntegrationDeps {
   config: Pick<Config, 'graphCaFile'>;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i;
 
 const httpsOrigin = z

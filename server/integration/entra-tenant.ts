@@ -3,7 +3,10 @@ import { AppError, registerErrorCodes } from '../errors.js';
 
 registerErrorCodes({ integration_tenant_unresolved: 502 });
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A GUID as Entra writes tenant, client and object ids (any case). */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isGuid = (value: string | null | undefined): value is string => typeof value === 'string' && GUID.test(value);
+
 const claimsSchema = z.looseObject({ tid: z.string().regex(GUID) });
 
 /**

@@ -10,3 +10,4 @@ export { expiryWarning, secretExpiryWarning, type SecretExpiryWarning } from './
 export { disableIntegration, enableIntegration, disconnectIntegration, settleInput, type SettleInput } from './lifecycle.js';
 export { consentUrl, readConsentState, redirectUris, redirectUri, redirectUriProviders, CONSENT_CALLBACK, type RedirectUri } from './consent.js';
 export { onIntegrationEnded, type IntegrationEnd } from './ended.js';
+export { isGuid } from './entra-tenant.js';

@@ -52,5 +52,5 @@ export {
 export { callState, callStateView, setCallState, type CallState } from './reverse.js';
 export { listPresenceHealth, presenceHealthItem, type PresenceHealthItem } from './health.js';
 export { createPresenceService, presenceService, presenceServiceFor, type CycleReport, type PresenceClock, type PresenceService } from './service.js';
-export { presenceGrantRepo, presenceSignInScopes } from './grants.js';
+export { presenceGrantRepo, presenceSignInScopes, type EndedSignIns } from './grants.js';
 export { onPresenceNotifications, PRESENCE_RESOURCE } from './subscriptions.js';

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { clientSecretContext } from '../graph/index.js';
+import { isGuid } from '../integration/index.js';
 import { integrationRepo, type ExtensionTable, type Store } from '../store/index.js';
 import type { EntraAuthority } from './entra.js';
 import { ssoError } from './errors.js';
@@ -7,8 +8,6 @@ import type { SignedInIdentity } from './id-token.js';
 import { getSsoSettings, type SsoSettings } from './settings.js';
 
 export type ExtensionRow = Selectable<ExtensionTable>;
-
-const isTenantGuid = (value: string | null) => value !== null && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /** What SSO needs to know about a tenant whose users may sign in right now. */
 export interface TenantSso {
@@ -66,7 +65,7 @@ export async function findSignedInExtension(store: Store, tenantId: string, iden
   let extension = byObjectId;
   // Synced before the tenant id was recorded, or stamped with the domain the admin typed (before
   // the integration stored the GUID): `tid` was already checked against the integration's tenant.
-  if (extension?.source === 'entra' && !isTenantGuid(extension.entra_tenant_id)) {
+  if (extension?.source === 'entra' && !isGuid(extension.entra_tenant_id)) {
     await store.db.updateTable('extension').set({ entra_tenant_id: identity.tid }).where('id', '=', extension.id).execute();
     extension = { ...extension, entra_tenant_id: identity.tid };
   }

@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
 import type { AppError } from '../errors.js';
+import { isGuid } from '../integration/index.js';
 import type { Store } from '../store/index.js';
 import { oidcMetadata, signingKeys, type EntraAuthority } from './entra.js';
 import { ssoError } from './errors.js';
@@ -77,17 +78,15 @@ function verificationError(error: unknown): AppError {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The tenant GUID an ID token must carry in `tid`, lower-case. The integration stores the GUID;
  * a row saved before that (the tenant entered as a domain) gets it from the tenant's own
  * discovery document, whose issuer is `…/{tenant GUID}/v2.0`.
  */
 function expectedTenantId(entraTenantId: string, issuer: string): string | undefined {
-  if (GUID.test(entraTenantId)) return entraTenantId.toLowerCase();
+  if (isGuid(entraTenantId)) return entraTenantId.toLowerCase();
   const segment = /\/([^/]+)\/v2\.0\/?$/.exec(issuer)?.[1];
-  return segment && GUID.test(segment) ? segment.toLowerCase() : undefined;
+  return isGuid(segment) ? segment.toLowerCase() : undefined;
 }
 
 /** Claim checks jose leaves to us, each with its own refusal (order: tenant first, it explains the rest). */

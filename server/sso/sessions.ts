@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { presenceGrantRepo } from '../presence/index.js';
+import { presenceGrantRepo, type EndedSignIns } from '../presence/index.js';
 import { hashToken, newId, nowIso, type Store } from '../store/index.js';
 import { ssoError } from './errors.js';
 import { ssoTunables } from './tunables.js';
@@ -93,11 +93,11 @@ export async function sessionForAccessToken(store: Store, accessToken: string): 
 function revokeWhere(
   store: Store,
   reason: RevokeReason,
-  match: Partial<Record<'family_id' | 'tenant_id' | 'extension_id', string>>,
+  match: EndedSignIns,
 ): Promise<number> {
   return store.db.transaction().execute(async (trx) => {
     let update = trx.updateTable('session').set({ revoked_at: nowIso(), revoked_reason: reason }).where('revoked_at', 'is', null);
-    for (const [column, value] of Object.entries(match)) update = update.where(column as keyof typeof match, '=', value);
+    for (const [column, value] of Object.entries(match)) update = update.where(column as keyof EndedSignIns, '=', value);
     const result = await update.executeTakeFirst();
     await presenceGrantRepo(store).removeForSignIns(match, trx);
     return Number(result.numUpdatedRows);
