@@ -72,7 +72,10 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('two ucbridge proces
     await connectAndEnable(a, emu);
     await settled(a);
     const before = (await runs(b)).length;
-    const [ra, rb] = await Promise.all([a.call('/api/v1/sync-runs', { method: 'POST' }), b.call('/api/v1/sync-runs', { method: 'POST' })]);
+    // Graph slowed down: a run with nothing to change would otherwise end before the other
+    // instance (whose first call still fetches a token) gets to claim, and both would rightly start one.
+    emu.ops.setFaults({ latencyMs: 400 });
+    const [ra, rb] = await Promise.all([a.call('/api/v1/sync-runs', { method: 'POST' }), b.call('/api/v1/sync-runs', { method: 'POST' })]).finally(() => emu.ops.clearFaults());
     const statuses = [ra.status, rb.status].sort();
     expect(statuses).toEqual([202, 409]);
     const refused = ra.status === 409 ? ra : rb;
