@@ -38,8 +38,10 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('status fan-out betw
     for (const status of ['do_not_disturb', 'away', 'available']) {
       const res = await a.admin(`/api/v1/extensions/${id}/status`, { method: 'PUT', body: { status } });
       expect(res.status).toBe(200);
-      // Each change reaches b before the next is made (b reads the row when it hears of it).
+      // Each change reaches b before the next is made (b reads the row when it hears of it), and
+      // a's own listener too: under load it may hear its change after b does.
       await until(() => onB.some((e) => e.status.status === status), `b to hear '${status}'`);
+      await until(() => onA.some((e) => e.status.status === status), `a to hear '${status}'`);
     }
     offA();
     offB();
