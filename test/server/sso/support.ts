@@ -48,6 +48,8 @@ export async function startSsoEnv(options: { tunables?: Partial<SsoTunables>; co
     created_at: now,
     updated_at: now,
   });
+  // Numbers are handed out in order: random ones collided now and then (birthday odds over a file's tests).
+  let nextNumber = 1000;
   const env: SsoEnv = {
     emu,
     server,
@@ -61,7 +63,7 @@ export async function startSsoEnv(options: { tunables?: Partial<SsoTunables>; co
     async addExtension(overrides = {}) {
       const u = env.user(0);
       const row = extensionRow({
-        number: String(1000 + Math.floor(Math.random() * 8999)),
+        number: String(nextNumber++),
         first_name: 'Test',
         last_name: 'User',
         display_name: u.displayName,
