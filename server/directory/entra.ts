@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ExtensionTable } from '../store/index.js';
+import { callerIdFrom } from './caller-id.js';
 
 const str = z.string().nullish();
 const removed = z.object({ reason: z.string().optional() }).optional();
@@ -101,7 +102,7 @@ export function syncedFields(user: EntraUser, options: { callerId: boolean; enab
     job_title: user.jobTitle ?? '',
     department: user.department ?? '',
     office: user.officeLocation ?? '',
-    caller_id: options.callerId ? businessPhone : '',
+    caller_id: options.callerId ? (callerIdFrom(businessPhone) ?? '') : '',
     user_principal_name: user.userPrincipalName ?? '',
     enabled: options.enabled ? 1 : 0,
   };

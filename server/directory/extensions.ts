@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, errors } from '../errors.js';
 import { fromFlag, newId, nowIso, toFlag, type ExtensionTable, type Store } from '../store/index.js';
 import { publishEvent } from '../webhooks/index.js';
+import { CALLER_ID_FORMAT, callerIdFrom } from './caller-id.js';
 
 export const extensionView = z.object({
   id: z.string(),
@@ -65,6 +66,13 @@ export function toExtensionView(r: Row): ExtensionView {
 }
 
 const text = z.string().trim().max(256);
+/** Stored as the trunk will send it; empty = the PBX's default. */
+const callerId = z
+  .string()
+  .trim()
+  .max(64)
+  .refine((value) => value === '' || callerIdFrom(value) !== null, { message: `must be a phone number: ${CALLER_ID_FORMAT}, or empty` })
+  .overwrite((value) => callerIdFrom(value) ?? value);
 export const extensionPatch = z.strictObject({
   number: z.string().regex(/^\d{1,15}$/, { message: 'must be 1–15 digits' }).optional(),
   firstName: text.optional(),
@@ -76,7 +84,7 @@ export const extensionPatch = z.strictObject({
   jobTitle: text.optional(),
   department: text.optional(),
   office: text.optional(),
-  callerId: text.optional(),
+  callerId: callerId.optional(),
   enabled: z.boolean().optional(),
 });
 export type ExtensionPatch = z.infer<typeof extensionPatch>;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
+import { CALLER_ID_FORMAT } from './caller-id.js';
 import { syncedFields, SYNCED_COLUMNS, type EntraUser, type SyncedFields } from './entra.js';
 import { createAllocator, NumberBook } from './number-book.js';
 import { numberFromProperty } from './numbering.js';
@@ -32,6 +33,15 @@ export interface UserPlannerOptions {
 const PLANNED = 'planned';
 
 const name = (u: EntraUser) => u.displayName ?? u.userPrincipalName ?? u.id;
+
+/** businessPhoneAsCallerId is on but the business phone is no number a trunk could send: synced without a caller id. */
+const undialablePhone = (u: EntraUser): Problem => ({
+  objectId: u.id,
+  name: name(u),
+  reason: `caller id left empty: business phone '${u.businessPhones[0] ?? ''}' is not a phone number`,
+  hint: `Write the first business phone of this user in Entra ID as ${CALLER_ID_FORMAT}.`,
+  partial: true,
+});
 
 /** Local (never synced) extensions by email: candidates for same-email linking. */
 async function loadLocalEmails(db: Kysely<Database>, tenantId: string) {
@@ -120,11 +130,12 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
       return;
     }
     const fields = syncedFields(user, { callerId: settings.businessPhoneAsCallerId, enabled });
+    if (settings.businessPhoneAsCallerId && fields.business_phone !== '' && fields.caller_id === '') problems.push(undialablePhone(user));
     if (existing) {
       const changes: Partial<SyncedFields> & { number?: string } = changedColumns(existing, fields, settings.businessPhoneAsCallerId);
       if (numbering.kind === 'property') {
         const { number, problem } = numberFor(user, existing.number);
-        if (problem) problems.push({ ...problem, reason: `number kept at ${existing.number}: ${problem.reason}` });
+        if (problem) problems.push({ ...problem, reason: `number kept at ${existing.number}: ${problem.reason}`, partial: true });
         else if (number && number !== existing.number) {
           numbers.free(existing.number);
           numbers.take(number, existing.id);

@@ -109,7 +109,7 @@ function tracker(input: PlanInput): Tracker {
     skipped: 0,
     async record(items, problems, last = false) {
       t.progress.seen += items;
-      t.skipped += problems.length;
+      t.skipped += problems.filter((p) => !p.partial).length;
       const stop = input.shouldStop();
       // Stopping: what is planned is written first (whole pages), so the run stops consistent.
       await sink.record(t.progress, problems, last || stop);

@@ -39,7 +39,8 @@ export const planState = z.object({
 export type PlanState = z.infer<typeof planState>;
 
 export const problemView = z.object({ objectId: z.string(), name: z.string(), reason: z.string(), hint: z.string() });
-export type Problem = z.infer<typeof problemView>;
+/** `partial`: the object was synced all the same, only part of it was not (not counted as skipped). */
+export type Problem = z.infer<typeof problemView> & { partial?: true };
 
 export const runView = z.object({
   id: z.string(),
