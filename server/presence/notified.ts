@@ -26,6 +26,8 @@ import { pollTeamsBatch } from './teams-cycle.js';
  * A failed read (after the Graph client's retries) is recorded on the users' health by
  * pollTeamsBatch, and the users are read again after the tenant's poll interval, then every poll
  * interval until a read succeeds: exactly what polling would do for them without a subscription.
+ * Retries wait in a window of their own: a notification meanwhile is still read within
+ * DEBOUNCE_MS, and a user it reads successfully leaves the retry.
  * Retried here, on the instance that received the notification, rather than handed to the poller:
  * the poller runs only on the tenant's lease holder (./leases.ts), which may be another instance.
  */
@@ -57,18 +59,20 @@ export function presenceChanged(store: Store, tenantId: string, extensionIds: re
 export function createNotifiedReads(deps: NotifiedReadsDeps): NotifiedReads {
   /** Per tenant, the users of the open window (its read not started yet). */
   const pending = new Map<string, Set<string>>();
+  /** Per tenant, the users whose read failed, waiting for the poll interval. */
+  const retries = new Map<string, Set<string>>();
   const reading = new Set<Promise<void>>();
 
-  function add(tenantId: string, extensionIds: readonly string[], delayMs = DEBOUNCE_MS): void {
-    const open = pending.get(tenantId);
+  function add(windows: Map<string, Set<string>>, tenantId: string, extensionIds: readonly string[], delayMs: number): void {
+    const open = windows.get(tenantId);
     if (open) {
       for (const id of extensionIds) open.add(id);
       return;
     }
     const ids = new Set(extensionIds);
-    pending.set(tenantId, ids);
+    windows.set(tenantId, ids);
     void deps.sleep(delayMs).then(() => {
-      pending.delete(tenantId);
+      windows.delete(tenantId);
       if (deps.stopped()) return;
       const read = readNow(tenantId, [...ids])
         .catch((error: unknown) => deps.log?.warn({ tenantId, err: String(error) }, 'reading notified presences failed'))
@@ -78,6 +82,8 @@ export function createNotifiedReads(deps: NotifiedReadsDeps): NotifiedReads {
   }
 
   async function readNow(tenantId: string, extensionIds: readonly string[]): Promise<void> {
+    // A retry whose users were all read since.
+    if (extensionIds.length === 0) return;
     const settings = await getPresenceSyncSettings(deps.store, tenantId);
     if (!settings.enabled || settings.source === 'calendar') return;
     const targets = await targetsOf(deps.store.db, tenantId, extensionIds);
@@ -85,13 +91,15 @@ export function createNotifiedReads(deps: NotifiedReadsDeps): NotifiedReads {
     const graph = await graphForTenant(deps, tenantId);
     const unread: string[] = [];
     for (const batch of chunks(targets, PRESENCE_BATCH)) {
-      if ((await pollTeamsBatch(deps.store, graph, tenantId, settings, batch)).readFailed) unread.push(...batch.map((t) => t.extensionId));
+      const ids = batch.map((t) => t.extensionId);
+      if ((await pollTeamsBatch(deps.store, graph, tenantId, settings, batch)).readFailed) unread.push(...ids);
+      else for (const id of ids) retries.get(tenantId)?.delete(id);
     }
-    if (unread.length > 0) add(tenantId, unread, settings.pollSeconds * 1000);
+    if (unread.length > 0) add(retries, tenantId, unread, settings.pollSeconds * 1000);
   }
 
   const reader: NotifiedReads = {
-    add: (tenantId, extensionIds) => add(tenantId, extensionIds),
+    add: (tenantId, extensionIds) => add(pending, tenantId, extensionIds, DEBOUNCE_MS),
     async settle() {
       await Promise.allSettled([...reading]);
     },

@@ -137,6 +137,28 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     }
   });
 
+  it('reads a new notification within its own window while an earlier failed read waits for the poll interval', async () => {
+    // An hour: the retry of the failed read cannot be what applies the next change within this test.
+    await env.settings({ enabled: true, pollSeconds: 3600 });
+    const since = lastSeq();
+    env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: ['/v1.0/communications/getPresencesByUserId'], count: 7 });
+    try {
+      env.teams(signedIn, 'BeRightBack', 'BeRightBack');
+      await eventually(() => Promise.resolve(presenceReads(since).length >= 7));
+      // Graph answers again, and the user changes again.
+      env.teams(signedIn, 'Available', 'Available');
+      const status = await eventually(async () => {
+        const s = await env.status(signedIn);
+        return s.teamsAvailability === 'Available' && s;
+      });
+      expect(status).toMatchObject({ status: 'available', source: 'teams', teamsActivity: 'Available' });
+      expect(presenceReads(since).map((r) => r.status)).toEqual([...Array<number>(7).fill(503), 200]);
+    } finally {
+      env.emu.ops.clearFaults();
+      await env.settings({ enabled: true });
+    }
+  });
+
   it('renews the subscription (with a rotated refresh token) before it expires', async () => {
     const [before] = await grantRows();
     const [row] = await presenceRows();
