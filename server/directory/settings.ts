@@ -53,7 +53,10 @@ export const userSyncSettings = z.strictObject({
   sameEmail: z.enum(['link', 'skip']).default('skip'),
   welcomeEmail: z.boolean().default(false),
   maxExtensions: z.number().int().min(1).max(1_000_000).default(1000),
-  /** Optional synced fields (SPEC §2). */
+  /**
+   * Optional synced fields (SPEC §2). The caller id is the first business phone as a trunk sends it
+   * (./caller-id.ts); one that is no phone number leaves it empty and is reported on the run.
+   */
   businessPhoneAsCallerId: z.boolean().default(false),
   /** Profile photo as the extension's avatar (fetched after each run; a new optional field, so no version bump). */
   photoAsAvatar: z.boolean().default(false),
