@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { RunView } from '../../directory/index.js';
 import { useStores } from '../stores/context.js';
 
-/** The objects a run skipped or failed, with a text filter and a filter by reason. */
+/** The objects a run skipped, failed or synced only in part, with a text filter and a filter by reason. */
 export function RunProblems({ run }: { run: RunView }) {
   const { i18n } = useStores();
   const [text, setText] = useState('');

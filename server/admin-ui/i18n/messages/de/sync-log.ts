@@ -2,7 +2,7 @@ import type { syncLog as english } from '../en/sync-log.js';
 
 export const syncLog: Record<keyof typeof english, string> = {
   'syncLog.title': 'Synchronisierungsprotokoll',
-  'syncLog.intro': 'Jeder Lauf mit Auslöser, Fortschritt, Zählern und den übersprungenen oder fehlgeschlagenen Objekten.',
+  'syncLog.intro': 'Jeder Lauf mit Auslöser, Fortschritt, Zählern und den übersprungenen, fehlgeschlagenen oder nur teilweise synchronisierten Objekten.',
   'syncLog.syncNow': 'Jetzt synchronisieren',
   'syncLog.history': 'Läufe',
   'syncLog.started': 'Gestartet',
@@ -26,7 +26,7 @@ export const syncLog: Record<keyof typeof english, string> = {
   'syncLog.confirmTitle': 'Löschungen bestätigen?',
   'syncLog.confirmText': 'Der Lauf wird fortgesetzt und löscht {deletes} Nebenstellen. Das kann nicht rückgängig gemacht werden.',
   'syncLog.confirmDeletes': '{deletes} Nebenstellen löschen',
-  'syncLog.problems': 'Übersprungene oder fehlgeschlagene Objekte ({count})',
+  'syncLog.problems': 'Objekte mit Problemen ({count})',
   'syncLog.filterText': 'Nach Name oder Grund filtern',
   'syncLog.filterReason': 'Art des Problems',
   'syncLog.allReasons': 'Alle',

@@ -1,7 +1,7 @@
 /** The Sync log section: runs, their progress, counts, held deletions and problems. */
 export const syncLog = {
   'syncLog.title': 'Sync log',
-  'syncLog.intro': 'Every run with its trigger, progress, counts and the objects it skipped or failed.',
+  'syncLog.intro': 'Every run with its trigger, progress, counts and the objects it skipped, failed or synced only in part.',
   'syncLog.syncNow': 'Sync now',
   'syncLog.history': 'Runs',
   'syncLog.started': 'Started',
@@ -25,7 +25,7 @@ export const syncLog = {
   'syncLog.confirmTitle': 'Confirm the deletions?',
   'syncLog.confirmText': 'The run continues and deletes {deletes} extensions. This cannot be undone.',
   'syncLog.confirmDeletes': 'Delete {deletes} extensions',
-  'syncLog.problems': 'Skipped or failed objects ({count})',
+  'syncLog.problems': 'Objects with problems ({count})',
   'syncLog.filterText': 'Filter by name or reason',
   'syncLog.filterReason': 'Kind of problem',
   'syncLog.allReasons': 'All',

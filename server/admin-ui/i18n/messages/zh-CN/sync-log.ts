@@ -2,7 +2,7 @@ import type { syncLog as english } from '../en/sync-log.js';
 
 export const syncLog: Record<keyof typeof english, string> = {
   'syncLog.title': '同步日志',
-  'syncLog.intro': '每次运行的触发方式、进度、计数，以及被跳过或失败的对象。',
+  'syncLog.intro': '每次运行的触发方式、进度、计数，以及被跳过、失败或仅部分同步的对象。',
   'syncLog.syncNow': '立即同步',
   'syncLog.history': '运行记录',
   'syncLog.started': '开始时间',
@@ -26,7 +26,7 @@ export const syncLog: Record<keyof typeof english, string> = {
   'syncLog.confirmTitle': '确认删除？',
   'syncLog.confirmText': '运行将继续并删除 {deletes} 个分机。此操作无法撤销。',
   'syncLog.confirmDeletes': '删除 {deletes} 个分机',
-  'syncLog.problems': '跳过或失败的对象（{count}）',
+  'syncLog.problems': '存在问题的对象（{count}）',
   'syncLog.filterText': '按名称或原因筛选',
   'syncLog.filterReason': '问题类型',
   'syncLog.allReasons': '全部',
