@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { insertIgnoringConflicts, newId, nowIso, type Database } from '../store/index.js';
-import { LOCKED_FIELDS } from './entra.js';
+import { LOCKED } from './entra.js';
 import { recordCascade, touch, type ChangeLog } from './events.js';
 import { readPlanItems, type PlanOp } from './plan-items.js';
 import type { Counts, Problem } from './runs.js';
@@ -19,8 +19,6 @@ export interface ApplyContext {
   changes: ChangeLog;
 }
 
-const LOCKED = JSON.stringify(LOCKED_FIELDS);
-
 /** Creates, in bulk; a row that hits a number taken meanwhile is reported, not fatal. */
 async function applyCreates(trx: Trx, ctx: ApplyContext, ops: CreateOp[]): Promise<void> {
   const now = nowIso();
@@ -28,12 +26,13 @@ async function applyCreates(trx: Trx, ctx: ApplyContext, ops: CreateOp[]): Promi
     id: newId(),
     tenant_id: ctx.tenantId,
     number: op.number,
+    // Before the fields, which name it unless planned by an earlier version.
+    locked_fields: LOCKED,
     ...op.fields,
     avatar: null,
     source: 'entra',
     entra_object_id: op.entraId,
     entra_tenant_id: ctx.entraTenantId,
-    locked_fields: LOCKED,
     read_only: 0 as const,
     created_at: now,
     updated_at: now,
@@ -72,7 +71,7 @@ async function applyOne(trx: Trx, ctx: ApplyContext, op: Exclude<PlanOp, CreateO
     case 'link':
       changed = (
         await ext(op.extensionId)
-          .set({ ...op.fields, source: 'entra', entra_object_id: op.entraId, entra_tenant_id: ctx.entraTenantId, locked_fields: LOCKED, read_only: 0, updated_at: now })
+          .set({ locked_fields: LOCKED, ...op.fields, source: 'entra', entra_object_id: op.entraId, entra_tenant_id: ctx.entraTenantId, read_only: 0, updated_at: now })
           .where((eb) => eb.or([eb('entra_object_id', 'is', null), eb('entra_object_id', '=', op.entraId)]))
           .executeTakeFirst()
       ).numUpdatedRows;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError, isAppError } from '../errors.js';
+import { relockCallerIds } from './caller-id-lock.js';
 import { notifySettingsSaved } from './hooks.js';
 import { forgetSyncState, settleExtensions, settleGroups, unfreeze, type SyncedFate } from './cleanup.js';
 import { startSync, type SyncDeps } from './runner.js';
@@ -116,6 +117,7 @@ export async function saveUserSync(
     });
   }
   await storeSettings(deps, tenantId, USER_SYNC, next);
+  if (changed.includes('businessPhoneAsCallerId')) await relockCallerIds(deps.store, tenantId, next.businessPhoneAsCallerId);
   // Any rule change may change what every user maps to: the next run plans from a full round.
   // Pausing and resuming alone change no rule: the delta links still describe the synced extensions.
   if (changed.some((field) => field !== 'enabled')) {

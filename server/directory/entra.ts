@@ -66,10 +66,10 @@ export const GROUP_SELECT = ['id', 'displayName', 'groupTypes', 'securityEnabled
 export const memberKind = (ref: { '@odata.type'?: string | undefined }): string =>
   (ref['@odata.type'] ?? '').toLowerCase().endsWith('.group') ? 'group' : (ref['@odata.type'] ?? '').toLowerCase().endsWith('.user') ? 'user' : 'other';
 
-/** The extension columns Entra owns (SPEC §2 "synced fields"). */
+/** The extension columns Entra owns (SPEC §2 "synced fields"), and which of them are locked. */
 export type SyncedFields = Pick<
   ExtensionTable,
-  'first_name' | 'last_name' | 'display_name' | 'email' | 'mobile' | 'business_phone' | 'job_title' | 'department' | 'office' | 'caller_id'
+  'first_name' | 'last_name' | 'display_name' | 'email' | 'mobile' | 'business_phone' | 'job_title' | 'department' | 'office' | 'caller_id' | 'locked_fields'
 > & { user_principal_name: string; enabled: 0 | 1 };
 
 export const SYNCED_COLUMNS: ReadonlyArray<keyof SyncedFields> = [
@@ -85,10 +85,14 @@ export const SYNCED_COLUMNS: ReadonlyArray<keyof SyncedFields> = [
   'caller_id',
   'user_principal_name',
   'enabled',
+  'locked_fields',
 ];
 
 /** Fields an admin cannot change on a synced extension (SPEC §2). */
 export const LOCKED_FIELDS = ['firstName', 'lastName', 'email', 'mobile', 'jobTitle'] as const;
+export const LOCKED = JSON.stringify(LOCKED_FIELDS);
+/** With businessPhoneAsCallerId on, the sync owns the caller id too: a local change would be undone. */
+export const LOCKED_WITH_CALLER_ID = JSON.stringify([...LOCKED_FIELDS, 'callerId']);
 
 export function syncedFields(user: EntraUser, options: { callerId: boolean; enabled: boolean }): SyncedFields {
   const businessPhone = user.businessPhones[0] ?? '';
@@ -105,5 +109,6 @@ export function syncedFields(user: EntraUser, options: { callerId: boolean; enab
     caller_id: options.callerId ? (callerIdFrom(businessPhone) ?? '') : '',
     user_principal_name: user.userPrincipalName ?? '',
     enabled: options.enabled ? 1 : 0,
+    locked_fields: options.callerId ? LOCKED_WITH_CALLER_ID : LOCKED,
   };
 }

@@ -138,9 +138,10 @@ export async function patchExtension(store: Store, tenantId: string, id: string,
   const locked = new Set(z.array(z.string()).parse(JSON.parse(current.locked_fields)));
   const blocked = Object.keys(patch).filter((f) => locked.has(f) && patch[f as keyof ExtensionPatch] !== undefined);
   if (blocked.length > 0) {
+    const callerId = blocked.includes('callerId');
     throw new AppError('extension_field_locked', `Extension ${current.number} is synced from Entra ID; ${blocked.join(', ')} can only be changed there.`, {
-      fields: blocked.map((f) => ({ path: `body.${f}`, message: 'synced from Entra ID' })),
-      hint: 'Change the user in Entra ID; the next sync brings the change here.',
+      fields: blocked.map((f) => ({ path: `body.${f}`, message: f === 'callerId' ? "follows the user's business phone (user sync: businessPhoneAsCallerId)" : 'synced from Entra ID' })),
+      hint: `Change the user in Entra ID; the next sync brings the change here.${callerId ? ' To set caller ids here instead, switch businessPhoneAsCallerId off: the next sync run unlocks them.' : ''}`,
     });
   }
   if (patch.number !== undefined) await ensureNumberFree(store, tenantId, patch.number, id);

@@ -3,11 +3,14 @@ import type { Database } from '../store/index.js';
 import type { SyncedFields } from './entra.js';
 import { addProblems, saveRun, type Problem, type Progress } from './runs.js';
 
+/** Synced fields in a plan: one planned before the lock state was synced (a held run) carries no `locked_fields`. */
+type PlannedFields = Omit<SyncedFields, 'locked_fields'> & Partial<Pick<SyncedFields, 'locked_fields'>>;
+
 /** One step of a plan; applying it twice changes nothing. */
 export type PlanOp =
-  | { op: 'create'; entraId: string; number: string; fields: SyncedFields; welcome: boolean }
+  | { op: 'create'; entraId: string; number: string; fields: PlannedFields; welcome: boolean }
   | { op: 'update'; extensionId: string; entraId: string; changes: Partial<SyncedFields> & { number?: string } }
-  | { op: 'link'; extensionId: string; entraId: string; fields: SyncedFields }
+  | { op: 'link'; extensionId: string; entraId: string; fields: PlannedFields }
   | { op: 'delete'; extensionId: string; entraId: string; name: string }
   | { op: 'release'; extensionId: string }
   | { op: 'group-create'; entraId: string; name: string }

@@ -50,6 +50,16 @@ describe('business phone as caller id', () => {
     expect(reported.find((p) => p.objectId === unreadable)?.hint).toMatch(/business phone .* as digits with an optional leading \+/);
     expect(run?.counts.skipped).toBe((run?.problems.length ?? 0) - reported.length);
 
+    // The sync owns the caller id now: a local change would be undone, so it is refused like the other synced fields.
+    const extension = (await world.byEntra()).get(owner);
+    expect(extension?.lockedFields).toContain('callerId');
+    const refused = await world.json<{ error: { code: string; details: { hint: string; fields: Array<{ path: string; message: string }> } } }>(`/api/v1/extensions/${extension?.id}`, { method: 'PATCH', body: { callerId: '+1 425 555 0999' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('extension_field_locked');
+    expect(refused.body.error.details.fields.map((f) => f.path)).toEqual(['body.callerId']);
+    expect(refused.body.error.details.fields[0]?.message).toMatch(/businessPhoneAsCallerId/);
+    expect(refused.body.error.details.hint).toMatch(/switch businessPhoneAsCallerId off/);
+
     world.emu.ops.updateUser(owner, { businessPhones: ['+1 425 555 0199', '+1 425 555 0200'] });
     world.emu.ops.updateUser(phoneless, { businessPhones: ['+1 425 555 0300'] });
     expect((await world.sync()).counts.updated).toBe(2);
@@ -60,7 +70,9 @@ describe('business phone as caller id', () => {
 
   it("off: the caller id is the admin's; syncs leave it alone while the business phone stays synced; on again takes it back", async () => {
     await saveSettings(world, 'user-sync', { enabled: true, businessPhoneAsCallerId: false });
+    // Unlocked by the save itself, not at the next run.
     const extension = (await world.byEntra()).get(owner);
+    expect(extension?.lockedFields).not.toContain('callerId');
     const patched = await world.json<{ callerId: string }>(`/api/v1/extensions/${extension?.id}`, { method: 'PATCH', body: { callerId: '+1 425 555 0999' } });
     expect(patched.status).toBe(200);
     expect(patched.body.callerId).toBe('+14255550999');
@@ -77,6 +89,7 @@ describe('business phone as caller id', () => {
     expect((await phones()).get(newcomer)).toEqual(['+1 425 555 0400', '']);
 
     await saveSettings(world, 'user-sync', { enabled: true, businessPhoneAsCallerId: true });
+    expect((await world.byEntra()).get(newcomer)?.lockedFields).toContain('callerId');
     await world.sync();
     expect(await phones()).toEqual(expected());
   });

@@ -31,6 +31,7 @@ export const directory: Record<keyof typeof english, string> = {
   'field.mobile': 'Mobiltelefon',
   'field.businessPhone': 'Geschäftlich',
   'field.jobTitle': 'Position',
+  'field.callerId': 'Anrufer-ID',
   'field.department': 'Abteilung',
   'field.office': 'Büro',
 };

@@ -30,6 +30,7 @@ export const directory = {
   'field.mobile': 'Mobile',
   'field.businessPhone': 'Business phone',
   'field.jobTitle': 'Job title',
+  'field.callerId': 'Caller ID',
   'field.department': 'Department',
   'field.office': 'Office',
 } as const;

@@ -31,6 +31,7 @@ export const directory: Record<keyof typeof english, string> = {
   'field.mobile': '手机',
   'field.businessPhone': '商务电话',
   'field.jobTitle': '职位',
+  'field.callerId': '主叫号码',
   'field.department': '部门',
   'field.office': '办公室',
 };
