@@ -141,7 +141,7 @@ export async function patchExtension(store: Store, tenantId: string, id: string,
     const callerId = blocked.includes('callerId');
     throw new AppError('extension_field_locked', `Extension ${current.number} is synced from Entra ID; ${blocked.join(', ')} can only be changed there.`, {
       fields: blocked.map((f) => ({ path: `body.${f}`, message: f === 'callerId' ? "follows the user's business phone (user sync: businessPhoneAsCallerId)" : 'synced from Entra ID' })),
-      hint: `Change the user in Entra ID; the next sync brings the change here.${callerId ? ' To set caller ids here instead, switch businessPhoneAsCallerId off: the next sync run unlocks them.' : ''}`,
+      hint: `Change the user in Entra ID; the next sync brings the change here.${callerId ? ' To set caller ids here instead, switch businessPhoneAsCallerId off in the user sync settings.' : ''}`,
     });
   }
   if (patch.number !== undefined) await ensureNumberFree(store, tenantId, patch.number, id);
