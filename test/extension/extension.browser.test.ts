@@ -4,6 +4,7 @@ import type { Page, Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { browser as ExtensionApi } from '../../extension/platform/browser.js';
 import { STATUS_COLOURS } from '../../extension/presence.js';
+import { waitForContactRun } from '../../server/contacts/index.js';
 import { presenceServiceFor, statusBusFor, type PresenceMapping } from '../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../server/store/index.js';
 import { launchChromium, type ChromiumSession } from '../support/chromium.js';
@@ -244,6 +245,29 @@ describe('the browser extension', () => {
       await expect.poll(() => popup.getAttribute('#current-status', 'data-status')).toBe(status);
     }
     expect(await popup.textContent('#current-status + p')).toMatch(/^set by you/);
+    await popup.close();
+  });
+
+  it("searches the user's Outlook contacts (synced into their personal phonebook) and dials them", async () => {
+    emu.ops.createContact(user.oid, { givenName: 'Dora', surname: 'Dialer', businessPhones: ['+1 (425) 555-0142 x23'], mobilePhone: '+49 170 1234567' });
+    const saved = await server.admin('/api/v1/settings/contact-sync', { method: 'PUT', body: { personal: { enabled: true } } });
+    expect(saved.status).toBe(200);
+    await waitForContactRun(server.store, saved.headers.get('x-sync-run-id') ?? '');
+    const popup = await extensionPage('popup/index.html', { width: 360, height: 640 });
+    await popup.fill('#contact-search', 'dora');
+    const links = popup.locator('ul.contacts li', { hasText: 'Dora Dialer' }).locator('a');
+    await expect.poll(() => links.count()).toBe(2);
+    const dial = async () => Promise.all((await links.all()).map(async (a) => [await a.textContent(), await a.getAttribute('href')]));
+    // The extension suffix is no part of the number: tel: carries it as RFC 3966's ;ext=.
+    expect(await dial()).toEqual([
+      ['+1 (425) 555-0142 x23', 'tel:+14255550142;ext=23'],
+      ['+49 170 1234567', 'tel:+491701234567'],
+    ]);
+    expect(await links.first().getAttribute('aria-label')).toBe('Call Dora Dialer on +1 (425) 555-0142 x23');
+    await popup.fill('#contact-search', '555 0142');
+    await expect.poll(() => popup.locator('ul.contacts li').allTextContents()).toEqual([expect.stringContaining('Dora Dialer')]);
+    await popup.fill('#contact-search', 'nobody by this name');
+    await expect.poll(() => popup.isVisible('ul.contacts')).toBe(false);
     await popup.close();
   });
 
