@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExtensionStatusView } from '../../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../../server/store/index.js';
 import { eventually, startTlsProxy } from '../jobs/support.js';
 import { startPresenceEnv, type PresenceEnv, type PresenceUser } from './support.js';
@@ -22,6 +23,31 @@ const notifiedResourceData = (from: number) =>
     .filter((d) => d.kind === 'notification' && d.status !== null && d.status < 300)
     .flatMap((d) => (d.body as { value: Array<{ resourceData: unknown }> }).value.map((v) => v.resourceData));
 const graphSubscriptions = () => env.emu.services.subscriptions.list(env.emu.clientId).filter((s) => s.resource.includes('presences'));
+/** The signed-in user's status, once `done` says it arrived. */
+const statusOnce = (done: (s: ExtensionStatusView) => boolean) =>
+  eventually(async () => {
+    const s = await env.status(signedIn);
+    return done(s) && s;
+  });
+
+/**
+ * With the tenant polling every `pollSeconds`: the user changes to `first`, and every attempt of the
+ * Graph client's read after the notification (7 with Retry-After 0) is answered 503; then `then`
+ * runs with Graph answering again. Faults and poll interval are reset afterwards.
+ */
+async function afterFailedRead(pollSeconds: number, first: [string, string], then: (since: number) => Promise<void>): Promise<void> {
+  await env.settings({ enabled: true, pollSeconds });
+  const since = lastSeq();
+  env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: ['/v1.0/communications/getPresencesByUserId'], count: 7 });
+  try {
+    env.teams(signedIn, ...first);
+    await eventually(() => Promise.resolve(presenceReads(since).length >= 7));
+    await then(since);
+  } finally {
+    env.emu.ops.clearFaults();
+    await env.settings({ enabled: true });
+  }
+}
 
 /** The web sign-in of a user, the browser played by fetch (the emulator's authorize page signs the hinted user in). */
 async function webSignIn(upn: string): Promise<{ authorizeUrl: URL; fragment: URLSearchParams }> {
@@ -85,10 +111,7 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     const since = lastSeq();
     const delivered = notificationsSoFar();
     env.teams(signedIn, 'DoNotDisturb', 'Presenting');
-    const status = await eventually(async () => {
-      const s = await env.status(signedIn);
-      return s.status === 'do_not_disturb' && s;
-    });
+    const status = await statusOnce((s) => s.status === 'do_not_disturb');
     expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'DoNotDisturb', teamsActivity: 'Presenting' });
     // What Graph sends since June 2024: the user's id, no availability or activity.
     expect(notifiedResourceData(delivered)).toEqual([{ '@odata.type': '#Microsoft.Graph.presence', '@odata.id': `users/${signedIn.oid}/presence`, id: signedIn.oid }]);
@@ -107,56 +130,30 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
       env.teams(signedIn, availability, activity);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    const status = await eventually(async () => {
-      const s = await env.status(signedIn);
-      return s.teamsAvailability === 'Away' && s;
-    });
+    const status = await statusOnce((s) => s.teamsAvailability === 'Away');
     expect(status).toMatchObject({ status: 'away', source: 'teams', teamsActivity: 'Away' });
     expect(notifiedResourceData(delivered)).toHaveLength(3);
     expect(presenceReads(since)).toHaveLength(1);
   });
 
   it('reads again at the poll interval when the read after a notification fails', async () => {
-    await env.settings({ enabled: true, pollSeconds: 5 });
-    const since = lastSeq();
-    // Every attempt of the Graph client's first read (7 with Retry-After 0) answered 503.
-    env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: ['/v1.0/communications/getPresencesByUserId'], count: 7 });
-    try {
-      env.teams(signedIn, 'DoNotDisturb', 'Presenting');
-      await eventually(() => Promise.resolve(presenceReads(since).length >= 7));
+    await afterFailedRead(5, ['DoNotDisturb', 'Presenting'], async (since) => {
       expect((await env.status(signedIn)).status).toBe('away');
-      const status = await eventually(async () => {
-        const s = await env.status(signedIn);
-        return s.status === 'do_not_disturb' && s;
-      });
+      const status = await statusOnce((s) => s.status === 'do_not_disturb');
       expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'DoNotDisturb', teamsActivity: 'Presenting' });
       expect(presenceReads(since).map((r) => r.status)).toEqual([...Array<number>(7).fill(503), 200]);
-    } finally {
-      env.emu.ops.clearFaults();
-      await env.settings({ enabled: true });
-    }
+    });
   });
 
   it('reads a new notification within its own window while an earlier failed read waits for the poll interval', async () => {
     // An hour: the retry of the failed read cannot be what applies the next change within this test.
-    await env.settings({ enabled: true, pollSeconds: 3600 });
-    const since = lastSeq();
-    env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: ['/v1.0/communications/getPresencesByUserId'], count: 7 });
-    try {
-      env.teams(signedIn, 'BeRightBack', 'BeRightBack');
-      await eventually(() => Promise.resolve(presenceReads(since).length >= 7));
+    await afterFailedRead(3600, ['BeRightBack', 'BeRightBack'], async (since) => {
       // Graph answers again, and the user changes again.
       env.teams(signedIn, 'Available', 'Available');
-      const status = await eventually(async () => {
-        const s = await env.status(signedIn);
-        return s.teamsAvailability === 'Available' && s;
-      });
+      const status = await statusOnce((s) => s.teamsAvailability === 'Available');
       expect(status).toMatchObject({ status: 'available', source: 'teams', teamsActivity: 'Available' });
       expect(presenceReads(since).map((r) => r.status)).toEqual([...Array<number>(7).fill(503), 200]);
-    } finally {
-      env.emu.ops.clearFaults();
-      await env.settings({ enabled: true });
-    }
+    });
   });
 
   it('renews the subscription (with a rotated refresh token) before it expires', async () => {
