@@ -71,10 +71,10 @@ export async function forgetSyncState(store: Store, tenantId: string, what: { us
   }
 }
 
-/** Integration disabled or disconnected: held runs are dropped (their plan is for a connection that is gone). */
-export async function dropHeldRuns(store: Store, tenantId: string, reason: string): Promise<void> {
-  const held = await store.db.selectFrom('sync_run').select('id').where('tenant_id', '=', tenantId).where('status', '=', 'held').execute();
-  for (const { id } of held) await endRun(store, id, reason);
+/** Integration disabled or disconnected: held and queued runs are dropped (they are for a connection that is gone). */
+export async function dropWaitingRuns(store: Store, tenantId: string, reason: string): Promise<void> {
+  const waiting = await store.db.selectFrom('sync_run').select('id').where('tenant_id', '=', tenantId).where('status', 'in', ['held', 'queued']).execute();
+  for (const { id } of waiting) await endRun(store, id, reason);
 }
 
 /** Ends a run for good (failed, with `reason`): its plan is dropped and nothing resumes it. */

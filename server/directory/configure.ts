@@ -26,10 +26,10 @@ export interface SavedSettings<T> {
   runId: string | null;
 }
 
-/** Starts the run a save implies; a missing connection or a busy tenant does not fail the save. */
+/** Starts (or queues behind the running one) the run a save implies; a missing connection or a held run does not fail the save. */
 async function kickOff(deps: SyncDeps, tenantId: string, initial: boolean): Promise<string | null> {
   try {
-    return await startSync(deps, tenantId, { trigger: initial ? 'initial' : 'manual', followUp: true });
+    return await startSync(deps, tenantId, { trigger: initial ? 'initial' : 'manual', queue: true });
   } catch (error) {
     if (isAppError(error) && /^(integration_|sync_run_)/.test(error.code)) return null;
     throw error;

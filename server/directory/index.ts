@@ -45,7 +45,7 @@ export {
 export { getAvatar, type AvatarView } from './avatars.js';
 export { extensionGroupView, listExtensionGroups, pickGroups, pickerItem, type ExtensionGroupView } from './groups.js';
 export { deleteExtension, deleteExtensionGroup } from './local-deletes.js';
-export { settleExtensions, settleGroups, unfreeze, forgetSyncState, dropHeldRuns, type SyncedFate } from './cleanup.js';
+export { settleExtensions, settleGroups, unfreeze, forgetSyncState, dropWaitingRuns, type SyncedFate } from './cleanup.js';
 export { directoryService } from './service.js';
 export { pruneRuns } from './retention.js';
 export { entraUser, entraGroup, USER_SELECT, GROUP_SELECT, type EntraUser, type EntraGroup } from './entra.js';

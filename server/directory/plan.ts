@@ -222,6 +222,6 @@ export async function buildPlan(input: PlanInput): Promise<{ plan: PlanState; pr
     await Promise.all([mirroring?.catch(() => undefined), sink.idle()]);
     throw error;
   }
-  const plan: PlanState = { phase: 'planned', mode, entraTenantId: input.graph.tenantId, total: sink.total, deletes: sink.deletes, guardLimit: null, confirmed: false, memberships, deltaLinks, direct: sink.appliesDirectly };
+  const plan: PlanState = { phase: 'planned', mode, entraTenantId: input.graph.tenantId, total: sink.total, deletes: sink.deletes, guardLimit: null, confirmed: false, memberships, deltaLinks, direct: sink.appliesDirectly, full: input.full };
   return { plan, progress: t.progress, skipped: t.skipped };
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { executionRegistry, type Execution, type StopScope } from '../executions.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
-import { lockUntilCommit, refreshStatistics, type Store } from '../store/index.js';
+import { lockUntilCommit, nowIso, refreshStatistics, type Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
 import { endRun } from './cleanup.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
@@ -11,7 +11,7 @@ import { keepAlive, staleBefore } from './liveness.js';
 import { buildPlan, StopRequested } from './plan.js';
 import { PlanWriter, type PlanSink } from './plan-items.js';
 import { countSynced } from './plan-users.js';
-import { activeRun, addProblems, busyError, createRun, getRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
+import { activeRun, addProblems, busyError, createRun, getRun, queuedRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
 import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
 
 registerErrorCodes({ sync_not_enabled: 409 });
@@ -32,21 +32,18 @@ export interface StartOptions {
   chunkSize?: number;
   /** Objects per Graph page (tests use small pages to get many requests). */
   pageSize?: number;
-  /** When a run is already going: run again right after it instead of failing (settings just changed). */
-  followUp?: boolean;
+  /**
+   * When a run is going: queue this one to start as soon as it ends, instead of failing with
+   * `sync_run_active`. One run waits per tenant at most (later requests join it); a run held by
+   * the deletion guard still refuses, since an admin decides on it first.
+   */
+  queue?: boolean;
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
 const executions = executionRegistry();
 const runningIn = executions.of;
-/** Tenants whose settings changed during a run: one more run follows it. */
-const followUps = new WeakMap<Store, Map<string, SyncDeps>>();
-const followUpsOf = (store: Store) => {
-  let map = followUps.get(store);
-  if (!map) followUps.set(store, (map = new Map<string, SyncDeps>()));
-  return map;
-};
 
 /**
  * Runs `work` in the background, recording failure on the run; a stop request leaves it resumable.
@@ -74,11 +71,8 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
     .finally(() => {
       stopBeating();
       runningIn(deps.store).delete(runId);
-      const next = followUpsOf(deps.store).get(tenantId);
-      if (next && !execution.stop) {
-        followUpsOf(deps.store).delete(tenantId);
-        startSync(next, tenantId, { trigger: 'manual' }).catch((error: unknown) => deps.log?.error({ err: error }, 'follow-up sync not started'));
-      }
+      // A stopping server or integration leaves the queued run to the next start, or drops it.
+      if (!execution.stop) startQueued(deps, tenantId).catch((error: unknown) => deps.log?.error({ err: error }, 'queued sync run not started'));
     });
   runningIn(deps.store).set(runId, execution);
 }
@@ -152,17 +146,38 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
   }
 }
 
-/** Serialises run creation per tenant (across instances on PostgreSQL: an advisory lock). */
-async function claimRun(deps: SyncDeps, tenantId: string, trigger: RunTrigger): Promise<string> {
+interface Claim {
+  id: string;
+  /** False: the run waits (queued) for the one holding the slot. */
+  started: boolean;
+  full: boolean;
+}
+
+/**
+ * Claims the tenant's single run slot, serialised per tenant (across instances on PostgreSQL: an
+ * advisory lock). A free slot goes to the queued run if there is one (it serves this request too),
+ * else to a new run; a busy slot queues the request (`queue`) or refuses it.
+ */
+async function claimRun(deps: SyncDeps, tenantId: string, options: StartOptions): Promise<Claim> {
   return deps.store.db.transaction().execute(async (trx) => {
     await lockUntilCommit(trx, `sync:${tenantId}`);
     const busy = await activeRun(trx, tenantId, staleBefore(deps.store));
-    if (busy) throw busyError(busy);
-    return createRun(trx, tenantId, trigger);
+    const waiting = await queuedRun(trx, tenantId);
+    const full = options.full === true || waiting?.plan.full === true;
+    if (busy) {
+      if (!options.queue || busy.status !== 'running') throw busyError(busy);
+      if (!waiting) return { id: await createRun(trx, tenantId, options.trigger, 'directory', { full }), started: false, full };
+      if (full !== waiting.plan.full) await saveRun(trx, waiting.id, { plan: { ...waiting.plan, full } });
+      return { id: waiting.id, started: false, full };
+    }
+    if (!waiting) return { id: await createRun(trx, tenantId, options.trigger), started: true, full };
+    await trx.updateTable('sync_run').set({ status: 'running', started_at: nowIso() }).where('id', '=', waiting.id).execute();
+    await saveRun(trx, waiting.id, { plan: { ...waiting.plan, full } });
+    return { id: waiting.id, started: true, full };
   });
 }
 
-/** Sync now: checks the integration and settings, claims the tenant's single run slot, runs in the background. */
+/** Sync now: checks the integration and settings, claims the tenant's single run slot, runs in the background (or queues). */
 export async function startSync(deps: SyncDeps, tenantId: string, options: StartOptions): Promise<string> {
   const graph = options.graph ?? (await graphForTenant(deps, tenantId));
   const [users, groups] = await Promise.all([readSettings(deps.store, tenantId, USER_SYNC), readSettings(deps.store, tenantId, GROUP_SYNC)]);
@@ -171,17 +186,26 @@ export async function startSync(deps: SyncDeps, tenantId: string, options: Start
       hint: 'Enable one with PUT /api/v1/settings/user-sync or /api/v1/settings/group-sync.',
     });
   }
-  let runId: string;
+  const claim = await claimRun(deps, tenantId, options);
+  if (claim.started) launch(deps, tenantId, claim.id, (shouldStop) => planAndApply(deps, tenantId, claim.id, graph, { ...options, full: claim.full }, shouldStop));
+  return claim.id;
+}
+
+/**
+ * The run slot is free again: the queued run starts. One that cannot start any more (the sync was
+ * switched off, the integration is gone) ends failed with the reason rather than waiting for ever.
+ */
+async function startQueued(deps: SyncDeps, tenantId: string): Promise<void> {
+  const waiting = await queuedRun(deps.store.db, tenantId);
+  if (!waiting) return;
   try {
-    runId = await claimRun(deps, tenantId, options.trigger);
+    await startSync(deps, tenantId, { trigger: 'manual' });
   } catch (error) {
-    const busy = isAppError(error) && error.code === 'sync_run_active' ? String(error.details?.runId) : undefined;
-    if (!options.followUp || !busy || !runningIn(deps.store).has(busy)) throw error;
-    followUpsOf(deps.store).set(tenantId, deps);
-    return busy;
+    // Another run took the slot first, or holds it for an admin: the queued one starts after it.
+    if (isAppError(error) && (error.code === 'sync_run_active' || error.code === 'sync_run_held')) return;
+    await endRun(deps.store, waiting.id, isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`);
+    await reportRunOutcome(deps.store, tenantId, waiting.id);
   }
-  launch(deps, tenantId, runId, (shouldStop) => planAndApply(deps, tenantId, runId, graph, options, shouldStop));
-  return runId;
 }
 
 /** Confirms a run held by the deletion guard and applies it. */
@@ -197,13 +221,17 @@ export async function confirmRun(deps: SyncDeps, tenantId: string, runId: string
   return getRun(deps.store, tenantId, runId);
 }
 
-/** Drops a held run's plan; the next run plans again. */
+/** Drops a held run's plan (the next run plans again), or a queued run before it starts. */
 export async function cancelRun(deps: SyncDeps, tenantId: string, runId: string): Promise<RunView> {
   const run = await readRunRow(deps.store.db, tenantId, runId);
-  if (run.status !== 'held') throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}; only a held run can be cancelled.`);
+  if (run.status !== 'held' && run.status !== 'queued') {
+    throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}; only a held or queued run can be cancelled.`);
+  }
   await deps.store.db.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();
   await saveRun(deps.store.db, runId, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: 'Cancelled by an admin.', finished: true });
   await reportRunOutcome(deps.store, tenantId, runId);
+  // A held run kept the slot: the run queued behind it may start now.
+  if (run.status === 'held') await startQueued(deps, tenantId);
   return getRun(deps.store, tenantId, runId);
 }
 
@@ -217,7 +245,7 @@ export const stopRuns = (store: Store, only?: StopScope): Promise<void> => execu
 
 /**
  * At start: resumes what a dead process left (SQLite: one process owns the file, so any running
- * run is dead), and starts a run to complete an interrupted first population.
+ * run is dead), and starts a run to complete an interrupted first population, or the queued run.
  */
 export function recoverOnStart(deps: SyncDeps, tenantIds: string[]): void {
   const staleMs = deps.store.dialect === 'sqlite' ? 0 : undefined;

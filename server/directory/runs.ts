@@ -35,6 +35,8 @@ export const planState = z.object({
   deltaLinks: z.record(z.string(), z.string()).default({}),
   /** A first population, applied page by page while planning (direct-apply.ts). */
   direct: z.boolean().default(false),
+  /** Asked for a full round (ignoring delta links): a queued run keeps the request until it starts. */
+  full: z.boolean().default(false),
 });
 export type PlanState = z.infer<typeof planState>;
 
@@ -63,10 +65,11 @@ export const emptyCounts = (): Counts => ({ created: 0, updated: 0, deleted: 0, 
 type Db = Kysely<Database>;
 
 /**
- * A new running run. `kind` lets other syncs (contacts) share the run log; only directory runs
- * carry a plan (the recovery of interrupted plans never picks up other kinds).
+ * A new running run (or, with `queued`, one waiting for the tenant's run slot: not started yet).
+ * `kind` lets other syncs (contacts) share the run log; only directory runs carry a plan (the
+ * recovery of interrupted plans never picks up other kinds).
  */
-export async function createRun(db: Db, tenantId: string, trigger: RunTrigger, kind = 'directory'): Promise<string> {
+export async function createRun(db: Db, tenantId: string, trigger: RunTrigger, kind = 'directory', queued?: { full: boolean }): Promise<string> {
   const id = newId();
   const now = nowIso();
   await db
@@ -76,13 +79,13 @@ export async function createRun(db: Db, tenantId: string, trigger: RunTrigger, k
       tenant_id: tenantId,
       kind,
       trigger,
-      status: 'running',
+      status: queued ? 'queued' : 'running',
       progress: JSON.stringify({ seen: 0, planned: 0, applied: 0 }),
       counts: JSON.stringify(emptyCounts()),
-      plan: kind === 'directory' ? JSON.stringify(planState.parse({ phase: 'planning' })) : null,
+      plan: kind === 'directory' ? JSON.stringify(planState.parse({ phase: 'planning', full: queued?.full ?? false })) : null,
       error: null,
       created_at: now,
-      started_at: now,
+      started_at: queued ? null : now,
       finished_at: null,
       heartbeat_at: now,
     })
@@ -211,6 +214,12 @@ export async function activeRun(db: Db, tenantId: string, staleBefore: string, k
     .where('kind', '=', kind)
     .where((eb) => eb.or([eb('status', '=', 'held'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '>=', staleBefore)])]))
     .executeTakeFirst();
+}
+
+/** The directory run waiting for the tenant's run slot (there is at most one: later requests join it). */
+export async function queuedRun(db: Db, tenantId: string) {
+  const row = await db.selectFrom('sync_run').select(['id', 'plan']).where('tenant_id', '=', tenantId).where('kind', '=', 'directory').where('status', '=', 'queued').orderBy('created_at').executeTakeFirst();
+  return row ? { id: row.id, plan: planState.parse(JSON.parse(row.plan ?? '{"phase":"planning"}')) } : undefined;
 }
 
 export function busyError(run: { id: string; status: string }): AppError {

@@ -6,9 +6,9 @@ import { recoverOnStart, stopRuns } from './runner.js';
 import { closeWelcomeTransports } from './welcome.js';
 
 /**
- * Background side of directory sync: on start, resumes runs a dead process left behind; on stop,
- * asks running syncs to stop at their next checkpoint (they resume on the next start). Records
- * how sync runs end in the metrics while it runs.
+ * Background side of directory sync: on start, resumes runs a dead process left behind and starts
+ * queued ones; on stop, asks running syncs to stop at their next checkpoint (they resume on the
+ * next start). Records how sync runs end in the metrics while it runs.
  */
 export function directoryService(ctx: { store: Store; config: Config; metrics: Metrics; log?: { error(obj: object, msg: string): void } }) {
   let stopRecording: (() => void) | undefined;
@@ -16,7 +16,7 @@ export function directoryService(ctx: { store: Store; config: Config; metrics: M
     name: 'directory-sync',
     async start() {
       stopRecording = recordRunMetrics(ctx.store, ctx.metrics);
-      const tenants = await ctx.store.db.selectFrom('sync_run').select('tenant_id').distinct().where('status', '=', 'running').execute();
+      const tenants = await ctx.store.db.selectFrom('sync_run').select('tenant_id').distinct().where('status', 'in', ['running', 'queued']).execute();
       recoverOnStart(ctx, tenants.map((t) => t.tenant_id));
     },
     async stop() {

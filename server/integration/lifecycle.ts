@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dropHeldRuns, forgetSyncState, settleExtensions, settleGroups, stopRuns, unfreeze } from '../directory/index.js';
+import { dropWaitingRuns, forgetSyncState, settleExtensions, settleGroups, stopRuns, unfreeze } from '../directory/index.js';
 import { stopContactRuns } from '../contacts/index.js';
 import { AppError } from '../errors.js';
 import { refreshChangeTracking } from '../jobs/index.js';
@@ -21,10 +21,10 @@ async function requireStatus(deps: IntegrationDeps, tenantId: string, allowed: s
   }
 }
 
-/** This tenant's runs in this process end (other tenants' go on), and its held runs are dropped. */
+/** This tenant's runs in this process end (other tenants' go on), and its held and queued runs are dropped. */
 async function endRuns(store: Store, tenantId: string, reason: string): Promise<void> {
   await Promise.all([stopRuns(store, { tenantId, reason }), stopContactRuns(store, { tenantId, reason })]);
-  await dropHeldRuns(store, tenantId, reason);
+  await dropWaitingRuns(store, tenantId, reason);
 }
 
 /**

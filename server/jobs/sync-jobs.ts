@@ -1,5 +1,5 @@
 import { isAppError } from '../errors.js';
-import { staleBefore, startSync, waitForRun, type SyncDeps } from '../directory/index.js';
+import { activeRun, staleBefore, startSync, waitForRun, type SyncDeps } from '../directory/index.js';
 import type { Store } from '../store/index.js';
 import type { Job, JobRunner } from './runner.js';
 
@@ -43,16 +43,16 @@ export async function runDirectorySync(deps: SyncDeps, runner: JobRunner, job: J
 
 /**
  * Re-queues the tenants whose directory run was abandoned (its process died: the heartbeat went
- * stale), so whichever instance takes the job resumes the interrupted apply and finishes the sync.
+ * stale), so whichever instance takes the job resumes the interrupted apply and finishes the sync;
+ * and those whose queued run lost the process that was to start it (nothing runs or is held).
+ * Both reads use partial indexes: the run log itself is not read.
  */
 export async function queueAbandonedRuns(store: Store, runner: JobRunner): Promise<string[]> {
-  const rows = await store.db
-    .selectFrom('sync_run')
-    .select('tenant_id')
-    .distinct()
-    .where('status', '=', 'running')
-    .where('heartbeat_at', '<=', staleBefore(store))
-    .execute();
-  for (const { tenant_id } of rows) await runner.enqueue(DELTA_SYNC, tenant_id, { singletonKey: syncKey(tenant_id) });
-  return rows.map((r) => r.tenant_id);
+  const stale = staleBefore(store);
+  const abandoned = await store.db.selectFrom('sync_run').select('tenant_id').distinct().where('status', '=', 'running').where('heartbeat_at', '<=', stale).execute();
+  const queued = await store.db.selectFrom('sync_run').select('tenant_id').distinct().where('status', '=', 'queued').where('kind', '=', 'directory').execute();
+  const tenants = new Set(abandoned.map((r) => r.tenant_id));
+  for (const { tenant_id } of queued) if (!(await activeRun(store.db, tenant_id, stale))) tenants.add(tenant_id);
+  for (const tenantId of tenants) await runner.enqueue(DELTA_SYNC, tenantId, { singletonKey: syncKey(tenantId) });
+  return [...tenants];
 }

@@ -196,6 +196,33 @@ describe('admin page against the emulator', () => {
     }
   });
 
+  it('queues a second "Sync now" behind the running run, and lets the admin drop it', { timeout: 60_000 }, async () => {
+    emu.services.faults.set({ latencyMs: 300 });
+    try {
+      await nav('Sync log');
+      const syncNow = page.getByRole('button', { name: 'Sync now' });
+      await syncNow.click();
+      await page.locator('#run-detail-title ~ p [data-status="running"]').waitFor();
+      const running = await latestRun();
+      await syncNow.click();
+      await page.locator('#run-detail-title ~ p [data-status="queued"]').waitFor();
+      expect(await page.locator('#run-detail [data-queued]').textContent()).toBe('Queued: it starts as soon as the running sync ends.');
+      expect(await syncNow.isDisabled()).toBe(true);
+      const queued = await latestRun();
+      expect(queued).toMatchObject({ status: 'queued' });
+      expect(queued.id).not.toBe(running.id);
+      await page.getByRole('button', { name: 'Drop this run' }).click();
+      await page.locator('#run-detail-title ~ p [data-status="failed"]').waitFor();
+      expect(await page.locator('#run-detail').textContent()).toContain('Cancelled by an admin.');
+      emu.services.faults.clear();
+      const first = async () => ((await (await server.admin(`/api/v1/sync-runs/${running.id}`)).json()) as { status: string }).status;
+      await expect.poll(first, { timeout: 30_000 }).toBe('succeeded');
+      expect((await latestRun()).id).toBe(queued.id);
+    } finally {
+      emu.services.faults.clear();
+    }
+  });
+
   it('lists synced extensions with their locked fields, and synced groups', async () => {
     await nav('Extensions');
     const rows = page.locator('tr[data-extension]');

@@ -5,7 +5,6 @@ import { Checkbox } from '../components/fields.js';
 import { Notice } from '../components/notice.js';
 import { Card, Section } from '../components/section.js';
 import { useStores } from '../stores/context.js';
-import { isActive } from '../stores/sync-runs.js';
 import { RunProblems } from './sync-problems.js';
 
 const COUNT_KEYS = ['created', 'updated', 'deleted', 'skipped', 'failed'] as const;
@@ -91,6 +90,21 @@ function HeldRun({ run }: { run: RunView }) {
   );
 }
 
+/** A run waiting for the running one: it starts by itself; the admin may drop it before it does. */
+function QueuedRun({ run }: { run: RunView }) {
+  const { i18n, syncRuns } = useStores();
+  return (
+    <div class="notice notice--info" role="status">
+      <p data-queued>{i18n.t('syncLog.queued')}</p>
+      <div class="actions">
+        <button type="button" class="secondary" disabled={syncRuns.busy.value} onClick={() => void syncRuns.cancel(run.id)}>
+          {i18n.t('syncLog.cancelRun')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 function RunDetail({ run }: { run: RunView }) {
   const { i18n } = useStores();
   const format = i18n.format.value;
@@ -99,7 +113,8 @@ function RunDetail({ run }: { run: RunView }) {
       <p>
         <RunStatus run={run} /> {run.startedAt && <span class="muted">{format.dateTime(run.startedAt)}</span>}
       </p>
-      {(isActive(run) || run.status === 'succeeded') && <RunProgress run={run} />}
+      {(run.status === 'running' || run.status === 'succeeded') && <RunProgress run={run} />}
+      {run.status === 'queued' && <QueuedRun run={run} />}
       {run.status === 'held' && <HeldRun run={run} />}
       {run.error && <Notice kind="error" message={{ text: run.error }} />}
       <Counts run={run} />
@@ -167,11 +182,12 @@ export function SyncLog() {
   }, [syncRuns]);
   const [full, setFull] = useState(false);
   const selected = syncRuns.selected.value;
-  const running = selected !== null && isActive(selected);
+  // While a run is going, "Sync now" queues one behind it; one queued is enough.
+  const queued = selected?.status === 'queued';
   return (
     <Section id="sync-log" title={i18n.t('syncLog.title')} intro={i18n.t('syncLog.intro')}>
       <div class="actions">
-        <button type="button" disabled={syncRuns.busy.value || running} onClick={() => void syncRuns.syncNow(full)}>
+        <button type="button" disabled={syncRuns.busy.value || queued} onClick={() => void syncRuns.syncNow(full)}>
           {i18n.t('syncLog.syncNow')}
         </button>
         <Checkbox id="full-sync" label={i18n.t('syncLog.full')} checked={full} onChange={setFull} />

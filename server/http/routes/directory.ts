@@ -73,9 +73,9 @@ export const directoryRoutes: RouteModule = (app, ctx) => {
   const runTags = ['sync'];
   app.post(
     '/api/v1/sync-runs',
-    { config: admin, schema: { tags: runTags, summary: 'Sync now', body: z.strictObject({ full: z.boolean().optional() }).nullish(), response: { 202: z.object({ id: z.string() }) } } },
+    { config: admin, schema: { tags: runTags, summary: 'Sync now; while a run is going, queued to start when it ends (one waits per tenant: later requests get its id)', body: z.strictObject({ full: z.boolean().optional() }).nullish(), response: { 202: z.object({ id: z.string() }) } } },
     async (request, reply) => {
-      const id = await startSync(ctx, adminTenant(request), { trigger: 'manual', full: request.body?.full === true });
+      const id = await startSync(ctx, adminTenant(request), { trigger: 'manual', full: request.body?.full === true, queue: true });
       return reply.status(202).send({ id });
     },
   );
@@ -90,7 +90,7 @@ export const directoryRoutes: RouteModule = (app, ctx) => {
   app.post('/api/v1/sync-runs/:id/confirm', { config: admin, schema: { tags: runTags, summary: 'Confirm a run held by the deletion guard', params: idParams, response: { 200: runView } } }, (request) =>
     confirmRun(ctx, adminTenant(request), request.params.id),
   );
-  app.post('/api/v1/sync-runs/:id/cancel', { config: admin, schema: { tags: runTags, summary: 'Drop a held run', params: idParams, response: { 200: runView } } }, (request) =>
+  app.post('/api/v1/sync-runs/:id/cancel', { config: admin, schema: { tags: runTags, summary: 'Drop a held run, or a queued one before it starts', params: idParams, response: { 200: runView } } }, (request) =>
     cancelRun(ctx, adminTenant(request), request.params.id),
   );
 

@@ -11,6 +11,7 @@ import { extensionAvatar } from './009-extension-avatar.js';
 import { presenceLeases } from './010-presence-leases.js';
 import { syncIndexes } from './011-sync-indexes.js';
 import { runningRuns } from './012-running-runs.js';
+import { queuedRuns } from './013-queued-runs.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect } from './types.js';
@@ -32,6 +33,7 @@ const all: Array<[string, DialectMigration]> = [
   ['010-presence-leases', presenceLeases],
   ['011-sync-indexes', syncIndexes],
   ['012-running-runs', runningRuns],
+  ['013-queued-runs', queuedRuns],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

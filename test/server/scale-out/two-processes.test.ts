@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRun } from '../../../server/directory/index.js';
+import { DEFAULT_TENANT, openStore } from '../../../server/store/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/store.js';
 import { OPERATOR, startInstance, type Instance } from './instances.js';
@@ -67,7 +69,7 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('two ucbridge proces
     await emu.close();
   });
 
-  it('answers two simultaneous "sync now" requests on different instances with one run', async () => {
+  it('answers two simultaneous "sync now" requests on different instances with one run and one queued behind it', async () => {
     const [a, b] = await pair();
     await connectAndEnable(a, emu);
     await settled(a);
@@ -75,14 +77,38 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('two ucbridge proces
     // Graph slowed down: a run with nothing to change would otherwise end before the other
     // instance (whose first call still fetches a token) gets to claim, and both would rightly start one.
     emu.ops.setFaults({ latencyMs: 400 });
-    const [ra, rb] = await Promise.all([a.call('/api/v1/sync-runs', { method: 'POST' }), b.call('/api/v1/sync-runs', { method: 'POST' })]).finally(() => emu.ops.clearFaults());
-    const statuses = [ra.status, rb.status].sort();
-    expect(statuses).toEqual([202, 409]);
-    const refused = ra.status === 409 ? ra : rb;
-    expect((refused.body.error as { code: string }).code).toBe('sync_run_active');
+    const [ra, rb] = await Promise.all([a.call('/api/v1/sync-runs', { method: 'POST' }), b.call('/api/v1/sync-runs', { method: 'POST' })]);
+    expect([ra.status, rb.status]).toEqual([202, 202]);
+    const ids = [String(ra.body.id), String(rb.body.id)];
+    expect(new Set(ids).size).toBe(2);
+    const statuses = await Promise.all(ids.map(async (id) => (await a.call(`/api/v1/sync-runs/${id}`)).body.status as string));
+    expect(statuses.sort()).toEqual(['queued', 'running']);
+    emu.ops.clearFaults();
     const all = await settled(b);
-    expect(all.length).toBe(before + 1);
+    expect(all.length).toBe(before + 2);
+    // Never two at once: the queued run started after the other one had finished.
+    const [second, first] = all.slice(0, 2) as Array<Run & { startedAt: string; finishedAt: string; status: string }>;
+    expect([first?.status, second?.status]).toEqual(['succeeded', 'succeeded']);
+    expect(Date.parse(second?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(first?.finishedAt ?? ''));
   }, 180_000);
+
+  it('starts a queued run whose process died before it could start it', async () => {
+    const [a, b, database] = await pair();
+    await connectAndEnable(a, emu);
+    await settled(a);
+    // The run slot is free and nobody is left to start the queued run: an instance's check for abandoned runs does.
+    const store = await openStore({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, databaseSchema: database.databaseSchema, secretKey: database.secretKey });
+    try {
+      const id = await createRun(store.db, DEFAULT_TENANT, 'manual', 'directory', { full: false });
+      const run = await until(async () => {
+        const found = (await b.call(`/api/v1/sync-runs/${id}`)).body as Run;
+        return found.status === 'queued' || found.status === 'running' ? undefined : found;
+      }, 'the queued run to be started', 60_000);
+      expect(run.status).toBe('succeeded');
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 
   it('finishes on the other instance a sync whose process was killed midway, with the result of an uninterrupted run', async () => {
     // The reference: the same directory synced without interruption in its own schema.

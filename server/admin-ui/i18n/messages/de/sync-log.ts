@@ -34,6 +34,7 @@ export const syncLog: Record<keyof typeof english, string> = {
   'syncLog.object': 'Objekt',
   'syncLog.reason': 'Grund',
   'syncLog.hint': 'Was tun',
+  'syncLog.queued': 'In der Warteschlange: Der Lauf beginnt, sobald die laufende Synchronisierung endet.',
   'syncLog.cancelRun': 'Diesen Lauf verwerfen',
   'syncLog.progressNothing': 'Fertig: nichts musste geändert werden',
   'syncLog.full': 'Gesamtes Verzeichnis neu lesen (vollständige Synchronisierung)',

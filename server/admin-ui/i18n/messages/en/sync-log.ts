@@ -33,6 +33,7 @@ export const syncLog = {
   'syncLog.object': 'Object',
   'syncLog.reason': 'Reason',
   'syncLog.hint': 'What to do',
+  'syncLog.queued': 'Queued: it starts as soon as the running sync ends.',
   'syncLog.cancelRun': 'Drop this run',
   'syncLog.progressNothing': 'Finished: nothing needed to change',
   'syncLog.full': 'Re-read the whole directory (full sync)',

@@ -34,6 +34,7 @@ export const syncLog: Record<keyof typeof english, string> = {
   'syncLog.object': '对象',
   'syncLog.reason': '原因',
   'syncLog.hint': '处理建议',
+  'syncLog.queued': '排队中：当前同步结束后立即开始。',
   'syncLog.cancelRun': '放弃此次运行',
   'syncLog.progressNothing': '已完成：无需更改',
   'syncLog.full': '重新读取整个目录（完全同步）',
