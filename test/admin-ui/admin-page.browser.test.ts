@@ -240,6 +240,60 @@ describe('admin page against the emulator', () => {
     expect(await groups.first().locator('[data-source]').textContent()).toBe('Synced');
   });
 
+  it('adds, edits and deletes a local extension, and edits a synced one but for its locked fields', { timeout: 60_000 }, async () => {
+    const extension = async (number: string) => {
+      const res = await server.admin(`/api/v1/extensions?q=${number}`);
+      const { items } = (await res.json()) as { items: Array<{ id: string; number: string; firstName: string; department: string; callerId: string; source: string }> };
+      return items.find((e) => e.number === number);
+    };
+    await nav('Extensions');
+    await page.getByLabel('Search by number, name or email').fill('');
+    const rows = page.locator('tr[data-extension]');
+    await expect.poll(() => rows.count()).toBeGreaterThan(20);
+
+    // Checked before sending: the number, then the caller id.
+    await page.getByRole('button', { name: 'Add extension' }).click();
+    const editor = page.locator('#extension-editor');
+    await editor.getByLabel('Number').fill('70a1');
+    await editor.getByLabel('Name', { exact: true }).fill('Lobby phone');
+    await editor.getByLabel('Caller ID').fill('n/a');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    expect(await editor.locator('#extension-number-error').textContent()).toBe('Digits only (up to 15).');
+    expect(await editor.locator('#extension-callerId-error').textContent()).toBe('Enter a phone number: digits with an optional leading +.');
+    await editor.getByLabel('Number').fill('7001');
+    await editor.getByLabel('Caller ID').fill('+1 (425) 555-0100');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.locator('tr[data-extension="7001"]').waitFor();
+    expect(await extension('7001')).toMatchObject({ source: 'local', callerId: '+14255550100' });
+
+    // The server's refusal lands on the field it concerns.
+    await page.getByRole('button', { name: 'Add extension' }).click();
+    await editor.getByLabel('Number').fill('7001');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.locator('#extension-number-error').waitFor();
+    expect(await editor.getByRole('alert').last().textContent()).toContain('This extension number is already in use.');
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+
+    // A synced extension: locked fields are shown but cannot be edited; the others can.
+    const synced = rows.filter({ has: page.locator('[data-source="entra"]') }).first();
+    const number = (await synced.getAttribute('data-extension')) ?? '';
+    const before = await extension(number);
+    expect(await synced.getByRole('button', { name: `Delete extension ${number}` }).count()).toBe(0);
+    await synced.getByRole('button', { name: `Edit extension ${number}` }).click();
+    expect(await editor.getByLabel('First name').isDisabled()).toBe(true);
+    expect(await editor.locator('#extension-firstName-hint').textContent()).toBe('Synced from Entra ID: change it there.');
+    await editor.getByLabel('Department').fill('Front desk');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await extension(number))?.department).toBe('Front desk');
+    expect((await extension(number))?.firstName).toBe(before?.firstName);
+
+    await page.getByRole('button', { name: 'Delete extension 7001' }).click();
+    await page.locator('#extension-delete').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.locator('tr[data-extension="7001"]').count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Extension 7001 was deleted.' }).count()).toBe(1);
+    expect(await extension('7001')).toBeUndefined();
+  });
+
   it('trips the deletion guard and lets the admin confirm the held run', { timeout: 60_000 }, async () => {
     const users = emu.ops.listUsers({ shared: false }).slice(0, 15);
     for (const user of users) emu.ops.deleteUser(user.id);

@@ -47,6 +47,11 @@ export interface ExtensionFilter {
   source: '' | 'entra' | 'local';
 }
 export type Extension = ExtensionView;
+/** What an admin edits on an extension (POST and PATCH /extensions). */
+export type ExtensionInput = Pick<
+  ExtensionView,
+  'number' | 'firstName' | 'lastName' | 'displayName' | 'email' | 'mobile' | 'businessPhone' | 'jobTitle' | 'department' | 'office' | 'callerId' | 'enabled'
+>;
 export type Phonebook = PhonebookView;
 export type Contact = ContactView;
 export type SharedMailbox = SharedMailboxView;
@@ -138,6 +143,9 @@ export function createApi(t: Transport) {
         if (filter.source) query.source = filter.source;
         return t.request<Page<Extension>>('GET', `/extensions${cursorQuery(cursor, query)}`);
       },
+      create: (body: ExtensionInput) => t.request<Extension>('POST', '/extensions', body),
+      update: (id: string, patch: Partial<ExtensionInput>) => t.request<Extension>('PATCH', `/extensions/${encodeURIComponent(id)}`, patch),
+      remove: (id: string) => t.request<undefined>('DELETE', `/extensions/${encodeURIComponent(id)}`),
     },
     contacts: {
       settings: {

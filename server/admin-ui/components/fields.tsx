@@ -46,7 +46,7 @@ interface TextFieldProps {
   form: FormState;
   /** Key of this field in the form's error map; defaults to the id. */
   name?: string;
-  hint?: string;
+  hint?: string | undefined;
   type?: 'text' | 'password' | 'number' | 'time' | 'search' | 'url';
   autoComplete?: string;
   disabled?: boolean;

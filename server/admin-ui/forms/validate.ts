@@ -1,3 +1,4 @@
+import { parsePhone } from '../../../shared/phone.js';
 import type { Message } from './form.js';
 
 /** Client-side checks; each returns the problem or undefined. */
@@ -20,6 +21,14 @@ export const httpsUrl = (value: string): Message | undefined => {
 
 export const digits = (value: string): Message | undefined =>
   /^\d{1,15}$/.test(value.trim()) ? undefined : { key: 'validate.digits' };
+
+/** Empty, or a number a trunk can send: what the server accepts as a caller id (shared/phone.ts). */
+export const phoneNumber = (value: string): Message | undefined =>
+  value.trim() === '' || parsePhone(value) !== null ? undefined : { key: 'validate.phone' };
+
+/** Empty, or something shaped like an address (the server checks it fully). */
+export const emailAddress = (value: string): Message | undefined =>
+  value.trim() === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()) ? undefined : { key: 'validate.email' };
 
 export const intRange = (value: number, min: number, max: number): Message | undefined =>
   Number.isInteger(value) && value >= min && value <= max ? undefined : { key: 'validate.range', params: { min, max } };

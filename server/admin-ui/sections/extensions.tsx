@@ -1,8 +1,11 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Extension, ExtensionGroup } from '../api/endpoints.js';
+import { ConfirmDialog } from '../components/dialog.js';
+import { FormNotice } from '../components/notice.js';
 import { PagedTable } from '../components/paged-table.js';
 import { Section } from '../components/section.js';
 import { useStores } from '../stores/context.js';
+import { ExtensionForm } from './extension-form.js';
 
 function SourceBadge({ source }: { source: string }) {
   const { i18n } = useStores();
@@ -29,8 +32,8 @@ function LockedFields({ fields }: { fields: string[] }) {
   );
 }
 
-function ExtensionRow({ ext }: { ext: Extension }) {
-  const { i18n } = useStores();
+function ExtensionRow({ ext, onDelete }: { ext: Extension; onDelete: (ext: Extension) => void }) {
+  const { i18n, extensionEditor } = useStores();
   return (
     <tr data-extension={ext.number}>
       <td>{ext.number}</td>
@@ -44,6 +47,18 @@ function ExtensionRow({ ext }: { ext: Extension }) {
         <LockedFields fields={ext.lockedFields} />
       </td>
       <td>{ext.enabled ? i18n.t('common.yes') : i18n.t('common.no')}</td>
+      <td>
+        <div class="actions row-actions">
+          <button type="button" class="secondary" onClick={() => extensionEditor.edit(ext)} aria-label={i18n.t('extensions.editOf', { number: ext.number })}>
+            {i18n.t('extensions.edit')}
+          </button>
+          {ext.source === 'local' && (
+            <button type="button" class="danger secondary" disabled={extensionEditor.actions.busy.value} onClick={() => onDelete(ext)} aria-label={i18n.t('extensions.deleteOf', { number: ext.number })}>
+              {i18n.t('extensions.delete')}
+            </button>
+          )}
+        </div>
+      </td>
     </tr>
   );
 }
@@ -100,9 +115,18 @@ function ExtensionFilterBar() {
 }
 
 export function Extensions() {
-  const { i18n, extensions } = useStores();
+  const { i18n, extensions, extensionEditor } = useStores();
+  const [deleting, setDeleting] = useState<Extension | null>(null);
+  const editing = extensionEditor.editing.value;
   return (
     <Section id="extensions" title={i18n.t('extensions.title')} intro={i18n.t('extensions.intro')}>
+      <div class="actions">
+        <button type="button" onClick={() => extensionEditor.edit('new')} disabled={editing === 'new'}>
+          {i18n.t('extensions.add')}
+        </button>
+      </div>
+      {editing && <ExtensionForm key={editing === 'new' ? 'new' : editing.id} target={editing} />}
+      <FormNotice form={extensionEditor.actions} />
       <ExtensionFilterBar />
       <PagedTable
         list={extensions}
@@ -115,10 +139,25 @@ export function Extensions() {
           i18n.t('directory.source'),
           i18n.t('directory.lockedTitle'),
           i18n.t('directory.enabled'),
+          i18n.t('extensions.actions'),
         ]}
-        row={(ext) => <ExtensionRow key={ext.id} ext={ext} />}
+        row={(ext) => <ExtensionRow key={ext.id} ext={ext} onDelete={setDeleting} />}
         empty={i18n.t('extensions.none')}
       />
+      <ConfirmDialog
+        id="extension-delete"
+        open={deleting !== null}
+        title={i18n.t('extensions.deleteTitle')}
+        confirmLabel={i18n.t('extensions.delete')}
+        danger
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => {
+          if (deleting) void extensionEditor.remove(deleting);
+          setDeleting(null);
+        }}
+      >
+        <p>{i18n.t('extensions.deleteText', { number: deleting?.number ?? '', name: deleting?.displayName ?? '' })}</p>
+      </ConfirmDialog>
     </Section>
   );
 }

@@ -6,6 +6,7 @@ import { createTransport } from '../api/client.js';
 import { createApi, type ExtensionFilter } from '../api/endpoints.js';
 import { createI18nStore } from '../i18n/index.js';
 import { createContactsStore } from './contacts.js';
+import { createExtensionEditorStore } from './extension-editor.js';
 import { createIntegrationStore } from './integration.js';
 import { createPagedListStore } from './paged-list.js';
 import { createRouterStore } from './router.js';
@@ -34,6 +35,7 @@ export function createStores(env: StoreEnvironment) {
   const session = createSessionStore(api);
   sessionRef.current = session;
   const extensionFilter = signal<ExtensionFilter>({ q: '', source: '' });
+  const extensions = createPagedListStore((cursor) => api.extensions.list(extensionFilter.value, cursor));
   return {
     i18n,
     api,
@@ -56,7 +58,8 @@ export function createStores(env: StoreEnvironment) {
     webhooks: createWebhooksStore(api),
     syncRuns: createSyncRunsStore(api),
     extensionFilter,
-    extensions: createPagedListStore((cursor) => api.extensions.list(extensionFilter.value, cursor)),
+    extensions,
+    extensionEditor: createExtensionEditorStore(api, extensions),
     groups: createPagedListStore(api.extensionGroups.list),
   };
 }

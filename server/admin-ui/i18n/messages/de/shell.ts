@@ -49,4 +49,6 @@ export const shell: Record<keyof typeof english, string> = {
   'validate.https': 'Geben Sie eine Adresse ein, die mit https:// beginnt.',
   'validate.digits': 'Nur Ziffern (höchstens 15).',
   'validate.range': 'Geben Sie eine ganze Zahl von {min} bis {max} ein.',
+  'validate.phone': 'Geben Sie eine Telefonnummer ein: Ziffern, optional mit führendem +.',
+  'validate.email': 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
 };

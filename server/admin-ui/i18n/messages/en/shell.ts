@@ -48,4 +48,6 @@ export const shell = {
   'validate.https': 'Enter an address that starts with https://.',
   'validate.digits': 'Digits only (up to 15).',
   'validate.range': 'Enter a whole number from {min} to {max}.',
+  'validate.phone': 'Enter a phone number: digits with an optional leading +.',
+  'validate.email': 'Enter an email address like name@example.com.',
 } as const;

@@ -49,4 +49,6 @@ export const shell: Record<keyof typeof english, string> = {
   'validate.https': '请输入以 https:// 开头的地址。',
   'validate.digits': '只能输入数字（最多 15 位）。',
   'validate.range': '请输入 {min} 到 {max} 之间的整数。',
+  'validate.phone': '请输入电话号码：数字，可带前导 +。',
+  'validate.email': '请输入电子邮件地址，例如 name@example.com。',
 };
