@@ -71,13 +71,13 @@ async function applyOne(trx: Trx, ctx: ApplyContext, op: Exclude<PlanOp, CreateO
     case 'link':
       changed = (
         await ext(op.extensionId)
-          .set({ locked_fields: LOCKED, ...op.fields, source: 'entra', entra_object_id: op.entraId, entra_tenant_id: ctx.entraTenantId, read_only: 0, updated_at: now })
+          .set({ locked_fields: LOCKED, ...op.fields, local_overrides: null, source: 'entra', entra_object_id: op.entraId, entra_tenant_id: ctx.entraTenantId, read_only: 0, updated_at: now })
           .where((eb) => eb.or([eb('entra_object_id', 'is', null), eb('entra_object_id', '=', op.entraId)]))
           .executeTakeFirst()
       ).numUpdatedRows;
       break;
     case 'release':
-      changed = (await ext(op.extensionId).set({ source: 'local', entra_object_id: null, entra_tenant_id: null, locked_fields: '[]', read_only: 0, updated_at: now }).executeTakeFirst()).numUpdatedRows;
+      changed = (await ext(op.extensionId).set({ source: 'local', entra_object_id: null, entra_tenant_id: null, locked_fields: '[]', local_overrides: null, read_only: 0, updated_at: now }).executeTakeFirst()).numUpdatedRows;
       if (changed > 0n) ctx.changes.revoke.push(op.extensionId);
       break;
     case 'delete': {

@@ -21,7 +21,7 @@ export async function settleExtensions(store: Store, tenantId: string, fate: Syn
       const changes =
         fate === 'read-only'
           ? { read_only: 1 as const, updated_at: now }
-          : { source: 'local', entra_object_id: null, entra_tenant_id: null, locked_fields: '[]', read_only: 0 as const, updated_at: now };
+          : { source: 'local', entra_object_id: null, entra_tenant_id: null, locked_fields: '[]', local_overrides: null, read_only: 0 as const, updated_at: now };
       const changed = await trx.updateTable('extension').set(changes).where('tenant_id', '=', tenantId).where('entra_object_id', 'is not', null).returning('id').execute();
       for (const e of changed) touch(log.extensions, e.id, 'updated');
       if (fate === 'release') log.revoke.push(...changed.map((e) => e.id));

@@ -4,6 +4,7 @@ import { AppError, errors } from '../errors.js';
 import { fromFlag, newId, nowIso, toFlag, type ExtensionTable, type Store } from '../store/index.js';
 import { publishEvent } from '../webhooks/index.js';
 import { CALLER_ID_FORMAT, callerIdFrom } from './caller-id.js';
+import { overridesAfterLocalChange, readOverrides } from './local-overrides.js';
 
 export const extensionView = z.object({
   id: z.string(),
@@ -21,6 +22,8 @@ export const extensionView = z.object({
   source: z.enum(['entra', 'local']),
   entraObjectId: z.string().nullable(),
   lockedFields: z.array(z.string()),
+  /** Synced fields changed here: kept until the value changes in Entra ID (local-overrides.ts). */
+  overriddenFields: z.array(z.string()),
   readOnly: z.boolean(),
   enabled: z.boolean(),
 });
@@ -42,6 +45,7 @@ const COLUMNS = {
   office: 'office',
   callerId: 'caller_id',
 } as const;
+const FIELD_OF_COLUMN = new Map<string, string>([...Object.entries(COLUMNS).map(([field, column]) => [column, field] as const), ['enabled', 'enabled']]);
 
 export function toExtensionView(r: Row): ExtensionView {
   return {
@@ -60,6 +64,7 @@ export function toExtensionView(r: Row): ExtensionView {
     source: r.source === 'entra' ? 'entra' : 'local',
     entraObjectId: r.entra_object_id,
     lockedFields: z.array(z.string()).parse(JSON.parse(r.locked_fields)),
+    overriddenFields: Object.keys(readOverrides(r.local_overrides)).map((column) => FIELD_OF_COLUMN.get(column) ?? column),
     readOnly: fromFlag(r.read_only),
     enabled: fromFlag(r.enabled),
   };
@@ -147,8 +152,10 @@ export async function patchExtension(store: Store, tenantId: string, id: string,
   if (patch.number !== undefined) await ensureNumberFree(store, tenantId, patch.number, id);
   const changes = columnsOf(patch);
   if (Object.keys(changes).length === 0) return toExtensionView(current);
+  // A synced extension keeps the change until the value changes in Entra ID.
+  const overrides = current.entra_object_id === null ? {} : { local_overrides: overridesAfterLocalChange(current, changes) };
   return store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('extension').set({ ...changes, updated_at: nowIso() }).where('id', '=', id).execute();
+    await trx.updateTable('extension').set({ ...changes, ...overrides, updated_at: nowIso() }).where('id', '=', id).execute();
     const view = toExtensionView(await trx.selectFrom('extension').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     await publishEvent(trx, tenantId, 'extension.updated', view);
     return view;
@@ -167,7 +174,7 @@ export async function createExtension(store: Store, tenantId: string, input: z.i
     display_name: str('display_name'), email: str('email'), mobile: str('mobile'), business_phone: str('business_phone'),
     job_title: str('job_title'), department: str('department'), office: str('office'), caller_id: str('caller_id'),
     avatar: null, source: 'local', entra_object_id: null, entra_tenant_id: null, user_principal_name: null,
-    locked_fields: '[]', read_only: 0 as const, enabled: toFlag(input.enabled ?? true), created_at: now, updated_at: now,
+    locked_fields: '[]', local_overrides: null, read_only: 0 as const, enabled: toFlag(input.enabled ?? true), created_at: now, updated_at: now,
   };
   const view = toExtensionView(values);
   await store.db.transaction().execute(async (trx) => {

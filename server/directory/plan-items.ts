@@ -6,10 +6,13 @@ import { addProblems, saveRun, type Problem, type Progress } from './runs.js';
 /** Synced fields in a plan: one planned before the lock state was synced (a held run) carries no `locked_fields`. */
 type PlannedFields = Omit<SyncedFields, 'locked_fields'> & Partial<Pick<SyncedFields, 'locked_fields'>>;
 
+/** What an update sets: synced columns, a number from the user's property, local overrides Entra's changes ended. */
+export type UpdateChanges = Partial<SyncedFields> & { number?: string; local_overrides?: string | null };
+
 /** One step of a plan; applying it twice changes nothing. */
 export type PlanOp =
   | { op: 'create'; entraId: string; number: string; fields: PlannedFields; welcome: boolean }
-  | { op: 'update'; extensionId: string; entraId: string; changes: Partial<SyncedFields> & { number?: string } }
+  | { op: 'update'; extensionId: string; entraId: string; changes: UpdateChanges }
   | { op: 'link'; extensionId: string; entraId: string; fields: PlannedFields }
   | { op: 'delete'; extensionId: string; entraId: string; name: string }
   | { op: 'release'; extensionId: string }

@@ -2,13 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { CALLER_ID_FORMAT } from './caller-id.js';
 import { syncedFields, SYNCED_COLUMNS, type EntraUser, type SyncedFields } from './entra.js';
+import { droppedOverrides, keepsLocalValue, readOverrides, type Overrides } from './local-overrides.js';
 import { createAllocator, NumberBook } from './number-book.js';
 import { numberFromProperty } from './numbering.js';
-import type { PlanSink } from './plan-items.js';
+import type { PlanSink, UpdateChanges } from './plan-items.js';
 import type { Problem } from './runs.js';
 import type { UserSyncSettings } from './settings.js';
 
-type Existing = SyncedFields & { id: string; number: string; entra_object_id: string | null };
+type Existing = SyncedFields & { id: string; number: string; entra_object_id: string | null; local_overrides: string | null };
 
 /** Everything the user planner needs for one run: local emails loaded once, numbers looked up per page. */
 export interface UserPlanner {
@@ -75,11 +76,15 @@ export function planRemoval(sink: PlanSink, ext: { id: string; display_name: str
   else if (ext.enabled !== 0) sink.add({ op: 'update', extensionId: ext.id, entraId, changes: { enabled: 0 } });
 }
 
-/** `ownsCallerId`: businessPhoneAsCallerId is on; otherwise the caller id is the admin's and the sync leaves it alone. */
-function changedColumns(existing: Existing, fields: SyncedFields, ownsCallerId: boolean): Partial<SyncedFields> {
+/**
+ * `ownsCallerId`: businessPhoneAsCallerId is on; otherwise the caller id is the admin's and the sync
+ * leaves it alone. A column the admin changed keeps its local value until Entra's changes (`overrides`).
+ */
+function changedColumns(existing: Existing, fields: SyncedFields, ownsCallerId: boolean, overrides: Overrides): Partial<SyncedFields> {
   const changes: Partial<SyncedFields> = {};
   for (const column of SYNCED_COLUMNS) {
     if (column === 'caller_id' && !ownsCallerId) continue;
+    if (keepsLocalValue(overrides, column, fields[column])) continue;
     if (existing[column] !== fields[column]) (changes as Record<string, unknown>)[column] = fields[column];
   }
   return changes;
@@ -132,16 +137,18 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
     const fields = syncedFields(user, { callerId: settings.businessPhoneAsCallerId, enabled });
     if (settings.businessPhoneAsCallerId && fields.business_phone !== '' && fields.caller_id === '') problems.push(undialablePhone(user));
     if (existing) {
-      const changes: Partial<SyncedFields> & { number?: string } = changedColumns(existing, fields, settings.businessPhoneAsCallerId);
+      const overrides = readOverrides(existing.local_overrides);
+      const changes: UpdateChanges = changedColumns(existing, fields, settings.businessPhoneAsCallerId, overrides);
       if (numbering.kind === 'property') {
         const { number, problem } = numberFor(user, existing.number);
         if (problem) problems.push({ ...problem, reason: `number kept at ${existing.number}: ${problem.reason}`, partial: true });
-        else if (number && number !== existing.number) {
+        else if (number && number !== existing.number && !keepsLocalValue(overrides, 'number', number)) {
           numbers.free(existing.number);
           numbers.take(number, existing.id);
           changes.number = number;
         }
       }
+      Object.assign(changes, droppedOverrides(existing.local_overrides, overrides));
       if (Object.keys(changes).length > 0) sink.add({ op: 'update', extensionId: existing.id, entraId: user.id, changes });
       return;
     }
@@ -195,7 +202,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
           ? []
           : await db
               .selectFrom('extension')
-              .select(['id', 'number', 'entra_object_id', ...SYNCED_COLUMNS])
+              .select(['id', 'number', 'entra_object_id', 'local_overrides', ...SYNCED_COLUMNS])
               .where('tenant_id', '=', tenantId)
               .where('entra_object_id', 'in', ids)
               .execute();

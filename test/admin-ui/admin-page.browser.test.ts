@@ -286,6 +286,10 @@ describe('admin page against the emulator', () => {
     await editor.getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await extension(number))?.department).toBe('Front desk');
     expect((await extension(number))?.firstName).toBe(before?.firstName);
+    // Changed here: the editor says the sync keeps it.
+    await synced.getByRole('button', { name: `Edit extension ${number}` }).click();
+    expect(await editor.locator('#extension-department-hint').textContent()).toBe('Changed here: kept until the value changes in Entra ID.');
+    await editor.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('button', { name: 'Delete extension 7001' }).click();
     await page.locator('#extension-delete').getByRole('button', { name: 'Delete' }).click();

@@ -25,6 +25,7 @@ export function extensionRow(overrides: Partial<ExtensionTable> & Pick<Extension
     entra_tenant_id: null,
     user_principal_name: null,
     locked_fields: '[]',
+    local_overrides: null,
     read_only: 0,
     enabled: 1,
     created_at: now,

@@ -30,7 +30,9 @@ export function ExtensionForm({ target }: { target: Extension | 'new' }) {
   const existing = target === 'new' ? undefined : target;
   const locked = new Set(existing?.lockedFields ?? []);
   const readOnly = existing?.readOnly === true;
-  const hint = (field: TextFieldName) => (locked.has(field) ? i18n.t('extensions.lockedHint') : field === 'callerId' ? i18n.t('extensions.callerIdHint') : undefined);
+  const overridden = new Set(existing?.overriddenFields ?? []);
+  const hint = (field: TextFieldName) =>
+    locked.has(field) ? i18n.t('extensions.lockedHint') : overridden.has(field) ? i18n.t('extensions.overriddenHint') : field === 'callerId' ? i18n.t('extensions.callerIdHint') : undefined;
   return (
     <Card id="extension-editor" title={existing ? i18n.t('extensions.editTitle', { number: existing.number }) : i18n.t('extensions.addTitle')}>
       {existing?.source === 'entra' && !readOnly && <Notice kind="info" message={{ key: 'extensions.syncedNote' }} />}

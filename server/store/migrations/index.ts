@@ -12,6 +12,7 @@ import { presenceLeases } from './010-presence-leases.js';
 import { syncIndexes } from './011-sync-indexes.js';
 import { runningRuns } from './012-running-runs.js';
 import { queuedRuns } from './013-queued-runs.js';
+import { localOverrides } from './014-local-overrides.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect } from './types.js';
@@ -34,6 +35,7 @@ const all: Array<[string, DialectMigration]> = [
   ['011-sync-indexes', syncIndexes],
   ['012-running-runs', runningRuns],
   ['013-queued-runs', queuedRuns],
+  ['014-local-overrides', localOverrides],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -21,6 +21,11 @@ export interface ExtensionTable {
   entra_tenant_id: string | null;
   user_principal_name: string | null;
   locked_fields: string;
+  /**
+   * Synced fields an admin changed locally (migration 014): column → the value Entra ID had set
+   * then (JSON); NULL when none. A sync keeps such a change until Entra's value changes.
+   */
+  local_overrides: string | null;
   read_only: Flag;
   enabled: Flag;
   created_at: string;

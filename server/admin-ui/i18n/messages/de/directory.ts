@@ -19,7 +19,8 @@ export const directory: Record<keyof typeof english, string> = {
   'extensions.deleted': 'Nebenstelle {number} wurde gelöscht.',
   'extensions.actions': 'Aktionen',
   'extensions.lockedHint': 'Aus Entra ID synchronisiert: dort ändern.',
-  'extensions.syncedNote': 'Aus Entra ID synchronisiert: Gesperrte Felder folgen dem Benutzer dort; die übrigen lassen sich hier ändern.',
+  'extensions.overriddenHint': 'Hier geändert: bleibt, bis sich der Wert in Entra ID ändert.',
+  'extensions.syncedNote': 'Aus Entra ID synchronisiert: Gesperrte Felder folgen dem Benutzer dort; eine Änderung der übrigen bleibt, bis sich der Wert in Entra ID ändert.',
   'extensions.readOnly': 'Schreibgeschützt, solange die Synchronisierung pausiert oder die Integration deaktiviert ist.',
   'extensions.callerIdHint': 'Ziffern, optional mit führendem +, z. B. +49 89 1234 5678; leer lassen für die Voreinstellung der Telefonanlage.',
 

@@ -18,7 +18,8 @@ export const directory = {
   'extensions.deleted': 'Extension {number} was deleted.',
   'extensions.actions': 'Actions',
   'extensions.lockedHint': 'Synced from Entra ID: change it there.',
-  'extensions.syncedNote': 'Synced from Entra ID: locked fields follow the user there; the others can be changed here.',
+  'extensions.overriddenHint': 'Changed here: kept until the value changes in Entra ID.',
+  'extensions.syncedNote': 'Synced from Entra ID: locked fields follow the user there; a change to the others is kept until the value changes in Entra ID.',
   'extensions.readOnly': 'Read-only while its sync is paused or the integration is disabled.',
   'extensions.callerIdHint': 'Digits with an optional leading +, e.g. +1 425 555 0100; leave empty for the PBX default.',
 

@@ -19,7 +19,8 @@ export const directory: Record<keyof typeof english, string> = {
   'extensions.deleted': '分机 {number} 已删除。',
   'extensions.actions': '操作',
   'extensions.lockedHint': '从 Entra ID 同步：请在 Entra ID 中修改。',
-  'extensions.syncedNote': '从 Entra ID 同步：锁定字段随 Entra ID 中的用户变化；其他字段可在此修改。',
+  'extensions.overriddenHint': '已在此修改：保留至 Entra ID 中的值发生变化。',
+  'extensions.syncedNote': '从 Entra ID 同步：锁定字段随 Entra ID 中的用户变化；对其他字段的修改会保留，直至 Entra ID 中的值发生变化。',
   'extensions.readOnly': '同步暂停或集成停用期间为只读。',
   'extensions.callerIdHint': '数字，可带前导 +，例如 +86 10 1234 5678；留空则使用 PBX 默认值。',
 
