@@ -58,6 +58,8 @@ export interface Contact {
   homePhone: string;
   businessPhone: string;
   email: string;
+  /** Each number as a PBX dials it (digits, optional leading +; an extension suffix apart), or null when it holds none. */
+  dial: Record<'mobile' | 'homePhone' | 'businessPhone', { number: string; extension: string | null } | null>;
 }
 
 /** One page of a list; pass `nextCursor` back to get the next. */

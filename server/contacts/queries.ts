@@ -1,10 +1,13 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
+import { parsePhone } from '../../shared/phone.js';
 import type { ContactTable, Database } from '../store/index.js';
 import { findPhonebook, phonebookKind, toPhonebookView, type PhonebookView } from './phonebooks.js';
 import { digitsOf } from './validate.js';
 
 type Db = Kysely<Database>;
+
+const dialableNumber = z.object({ number: z.string(), extension: z.string().nullable() }).nullable();
 
 export const contactView = z.object({
   id: z.string(),
@@ -18,6 +21,12 @@ export const contactView = z.object({
   homePhone: z.string(),
   businessPhone: z.string(),
   email: z.string(),
+  /**
+   * Each number as a PBX dials it (digits with an optional leading +; an extension suffix such as
+   * `x23` apart, to dial after connecting), or null when it holds none (shared/phone.ts). The
+   * fields above keep the numbers as written in Outlook.
+   */
+  dial: z.object({ mobile: dialableNumber, homePhone: dialableNumber, businessPhone: dialableNumber }),
   updatedAt: z.string(),
 });
 export type ContactView = z.infer<typeof contactView>;
@@ -34,6 +43,7 @@ export const toContactView = (row: ContactTable): ContactView => ({
   homePhone: row.home_phone,
   businessPhone: row.business_phone,
   email: row.email,
+  dial: { mobile: parsePhone(row.mobile), homePhone: parsePhone(row.home_phone), businessPhone: parsePhone(row.business_phone) },
   updatedAt: row.updated_at,
 });
 

@@ -47,7 +47,14 @@ describe('personal contact sync', () => {
     expect(book).toMatchObject({ kind: 'personal', readOnly: true, sourceMailboxId: alice, contactCount: 3 });
     const contacts = await world.contacts(book?.id ?? '');
     expect(contacts.map((c) => c.displayName).sort()).toEqual(['Nested', 'Rita Root', 'Sam Sub']);
-    expect(contacts.find((c) => c.displayName === 'Rita Root')).toMatchObject({ firstName: 'Rita', lastName: 'Root', company: 'Fabrikam', mobile: '+49 170 555 0101' });
+    expect(contacts.find((c) => c.displayName === 'Rita Root')).toMatchObject({
+      firstName: 'Rita',
+      lastName: 'Root',
+      company: 'Fabrikam',
+      mobile: '+49 170 555 0101',
+      dial: { mobile: { number: '+491705550101', extension: null }, homePhone: null, businessPhone: null },
+    });
+    expect(contacts.find((c) => c.displayName === 'Sam Sub')?.dial).toEqual({ mobile: null, homePhone: null, businessPhone: { number: '+14255550102', extension: null } });
     expect((await world.contacts(book?.id ?? '', '5550102')).map((c) => c.displayName)).toEqual(['Sam Sub']);
     expect((await world.contacts(book?.id ?? '', 'fabri')).map((c) => c.displayName)).toEqual(['Rita Root']);
   });
