@@ -101,11 +101,17 @@ export interface GraphErrorInfo {
   message: string;
 }
 
+/** Reads Graph's `{"error":{code,message}}` from a parsed body; undefined for anything else. */
+export function graphErrorOf(status: number, body: unknown): GraphErrorInfo | undefined {
+  const parsed = graphErrorBody.safeParse(body);
+  return parsed.success ? { status, code: parsed.data.error.code, message: parsed.data.error.message } : undefined;
+}
+
 /** Parses Graph's `{"error":{code,message}}` body; tolerant of anything else. */
 export function readGraphError(status: number, text: string): GraphErrorInfo {
   try {
-    const parsed = graphErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return { status, code: parsed.data.error.code, message: parsed.data.error.message };
+    const info = graphErrorOf(status, JSON.parse(text));
+    if (info) return info;
   } catch {
     // not JSON: fall through
   }

@@ -35,6 +35,7 @@ export { graphResource, type GraphCredentials, type AppToken } from './token.js'
 export type { GraphMedia, RequestOptions, RequestStats } from './request.js';
 export type { PageOptions, DeltaPage } from './paging.js';
 export { batchItemErrorInfo, type BatchRequest, type BatchResponse } from './batch.js';
+export { graphErrorOf, type GraphErrorInfo } from './errors.js';
 export { DEFAULT_BUDGET, type BudgetOptions, type RetryPolicy } from './policy.js';
 export { createTransport, type Transport } from './transport.js';
 export { createMailboxLimiter, mailboxOf, type MailboxLimiter } from './mailbox-limit.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { clientSecretContext, transportFor } from '../graph/index.js';
+import { clientSecretContext, graphErrorOf, transportFor } from '../graph/index.js';
 import { integrationRepo, type Store } from '../store/index.js';
 import { presenceScope } from './grants.js';
 
@@ -15,7 +15,6 @@ type Deps = { store: Store; config: Pick<Config, 'graphCaFile'> };
 
 const tokenAnswer = z.object({ access_token: z.string().min(1), refresh_token: z.string().min(1).optional() });
 const subscriptionAnswer = z.object({ id: z.string().min(1), expirationDateTime: z.string() });
-const graphError = z.object({ error: z.object({ code: z.string().optional() }).optional() });
 const entraError = z.object({ error: z.string().optional() });
 
 const failed = (what: string, status: number, code: string | undefined) =>
@@ -66,7 +65,7 @@ async function graphCall(deps: Deps, tenantId: string, token: string, path: stri
     signal: AbortSignal.timeout(30_000),
   });
   const json: unknown = response.status === 204 ? {} : await response.json().catch(() => ({}));
-  return { status: response.status, ok: response.ok, json, code: graphError.safeParse(json).data?.error?.code };
+  return { status: response.status, ok: response.ok, json, code: graphErrorOf(response.status, json)?.code || undefined };
 }
 
 /** Graph's resource for the presence of these users (at most 650). */

@@ -185,6 +185,20 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     expect((await grantRows())[0]?.last_error).toMatch(/removed/);
   });
 
+  it("records Graph's error code when creating the subscription fails, and stays on polling until the retry time", async () => {
+    await env.server.store.db.updateTable('presence_grant').set({ retry_at: null }).execute();
+    env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: ['/v1.0/subscriptions'], count: 1 });
+    try {
+      expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toEqual({ created: 0, renewed: 0, failed: 1, active: 0 });
+    } finally {
+      env.emu.ops.clearFaults();
+    }
+    const [grant] = await grantRows();
+    expect(grant?.last_error).toBe('presence subscription: Creating the presence subscription failed (HTTP 503, serviceNotAvailable).');
+    expect(Date.parse(grant?.retry_at ?? '')).toBeGreaterThan(Date.now());
+    expect(await presenceRows()).toEqual([]);
+  });
+
   it('forgets the grant when the user signs out', async () => {
     await env.server.store.db.updateTable('presence_grant').set({ retry_at: null }).execute();
     expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toMatchObject({ created: 1, active: 1 });
