@@ -26,8 +26,8 @@ export function overridesAfterLocalChange(current: Record<string, unknown> & { l
   const overrides = readOverrides(current.local_overrides);
   for (const [column, value] of Object.entries(changes)) {
     if (!OVERRIDABLE.has(column)) continue;
-    const entraValue = column in overrides ? overrides[column] : (current[column] as string | number);
-    if (entraValue === undefined || value === entraValue) delete overrides[column];
+    const entraValue = overrides[column] ?? (current[column] as string | number);
+    if (value === entraValue) delete overrides[column];
     else overrides[column] = entraValue;
   }
   return overridesJson(overrides);

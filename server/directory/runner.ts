@@ -171,8 +171,8 @@ async function claimRun(deps: SyncDeps, tenantId: string, options: StartOptions)
       return { id: waiting.id, started: false, full };
     }
     if (!waiting) return { id: await createRun(trx, tenantId, options.trigger), started: true, full };
-    await trx.updateTable('sync_run').set({ status: 'running', started_at: nowIso() }).where('id', '=', waiting.id).execute();
-    await saveRun(trx, waiting.id, { plan: { ...waiting.plan, full } });
+    const now = nowIso();
+    await trx.updateTable('sync_run').set({ status: 'running', started_at: now, heartbeat_at: now, plan: JSON.stringify({ ...waiting.plan, full }) }).where('id', '=', waiting.id).execute();
     return { id: waiting.id, started: true, full };
   });
 }

@@ -30,6 +30,12 @@ export function createFormState(): FormState {
   return { errors: signal({}), notice: signal(null), busy: signal(false) };
 }
 
+/** A form opened afresh: no field errors, no outcome from before. */
+export function clearForm(form: FormState): void {
+  form.errors.value = {};
+  form.notice.value = null;
+}
+
 /** `body.scope.groupIds.0` → `scope.groupIds`: the form field a server path concerns. */
 export function fieldOfPath(path: string): string {
   return path

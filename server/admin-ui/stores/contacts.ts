@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import type { ContactSyncSettings } from '../../contacts/index.js';
 import type { RunView } from '../../directory/index.js';
 import type { Api, Phonebook, Visibility } from '../api/endpoints.js';
-import { createFormState, errorMessage, submitForm, type Message } from '../forms/form.js';
+import { clearForm, createFormState, errorMessage, submitForm, type Message } from '../forms/form.js';
 import { createPagedListStore } from './paged-list.js';
 import { createSettingsStore } from './settings.js';
 import { isActive, POLL_MS } from './sync-runs.js';
@@ -64,8 +64,7 @@ export function createContactsStore(api: Api) {
       open.value = book;
       contactQuery.value = '';
       visibility.value = null;
-      visibilityForm.errors.value = {};
-      visibilityForm.notice.value = null;
+      clearForm(visibilityForm);
       await contacts.load();
       if (book.kind !== 'company') return;
       try {

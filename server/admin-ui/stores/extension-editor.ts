@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { Api, Extension, ExtensionInput } from '../api/endpoints.js';
-import { createFormState, submitForm, type FieldErrors } from '../forms/form.js';
+import { clearForm, createFormState, submitForm, type FieldErrors } from '../forms/form.js';
 import type { PagedListStore } from './paged-list.js';
 
 /** Only what the admin changed: a synced extension's locked fields are never sent back. */
@@ -20,8 +20,7 @@ export function createExtensionEditorStore(api: Api, list: PagedListStore<Extens
     form,
     actions,
     edit(target: Extension | 'new' | null): void {
-      form.errors.value = {};
-      form.notice.value = null;
+      clearForm(form);
       editing.value = target;
     },
     save(input: ExtensionInput, validate: (input: ExtensionInput) => FieldErrors): Promise<boolean> {

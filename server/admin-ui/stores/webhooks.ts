@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { Api, WebhookEndpoint, WebhookInput } from '../api/endpoints.js';
-import { createFormState, submitForm, type FieldErrors } from '../forms/form.js';
+import { clearForm, createFormState, submitForm, type FieldErrors } from '../forms/form.js';
 import { createPagedListStore } from './paged-list.js';
 import { POLL_MS } from './sync-runs.js';
 
@@ -58,8 +58,7 @@ export function createWebhooksStore(api: Api) {
     selected,
     deliveries,
     edit(target: WebhookEndpoint | 'new' | null): void {
-      form.errors.value = {};
-      form.notice.value = null;
+      clearForm(form);
       editing.value = target;
     },
     save(input: WebhookInput, validate: (input: WebhookInput) => FieldErrors): Promise<boolean> {
