@@ -1,9 +1,9 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { executionRegistry, type Execution, type StopScope } from '../executions.js';
-import { activeRun, busyError, createRun, emptyCounts, keepAlive, reportRunOutcome, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
+import { claimRunSlot, emptyCounts, endRun, keepAlive, queuedRun, reportRunOutcome, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
-import { lockUntilCommit, nowIso, type Store } from '../store/index.js';
+import { nowIso, type Store } from '../store/index.js';
 import { ContactRunStopped, executeContactRun } from './run.js';
 import { hasSyncedPhonebooks } from './phonebooks.js';
 import { getContactSyncSettings } from './settings.js';
@@ -26,6 +26,11 @@ export interface ContactRunOptions {
   graph?: GraphClient;
   /** Mailboxes read at once (default 8, the Graph client's concurrency). */
   concurrency?: number;
+  /**
+   * When a contacts run is going: queue this one to start as soon as it ends (one waits per
+   * tenant; later requests join it), instead of failing with `sync_run_active`.
+   */
+  queue?: boolean;
 }
 
 const executions = executionRegistry();
@@ -40,16 +45,6 @@ export async function closeStaleRuns(store: Store, staleMs?: number): Promise<vo
     .where('status', '=', 'running')
     .where('heartbeat_at', '<=', staleBefore(store, staleMs))
     .execute();
-}
-
-/** One contacts run per tenant at a time (across instances on PostgreSQL: an advisory lock). */
-async function claimRun(store: Store, tenantId: string, trigger: RunTrigger): Promise<string> {
-  return store.db.transaction().execute(async (trx) => {
-    await lockUntilCommit(trx, `contacts:${tenantId}`);
-    const busy = await activeRun(trx, tenantId, staleBefore(store), CONTACTS_RUN_KIND);
-    if (busy) throw busyError(busy);
-    return createRun(trx, tenantId, trigger, CONTACTS_RUN_KIND);
-  });
 }
 
 function failureMessage(error: unknown, execution: Execution): string {
@@ -69,7 +64,8 @@ async function finish(deps: ContactSyncDeps, tenantId: string, runId: string, ex
 
 /**
  * Sync contacts now: checks the integration and settings, claims the tenant's contacts run slot
- * and runs in the background. Returns the run id (`GET /api/v1/sync-runs/{id}` shows it).
+ * (one run per tenant at a time, across instances) and runs in the background, or queues behind
+ * the running one (`queue`). Returns the run id (`GET /api/v1/sync-runs/{id}` shows it).
  */
 export async function startContactSync(deps: ContactSyncDeps, tenantId: string, options: ContactRunOptions): Promise<string> {
   const graph = options.graph ?? (await graphForTenant(deps, tenantId));
@@ -81,7 +77,13 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
     });
   }
   await closeStaleRuns(deps.store);
-  const runId = await claimRun(deps.store, tenantId, options.trigger);
+  const request = { kind: CONTACTS_RUN_KIND, trigger: options.trigger, full: options.full === true, queue: options.queue === true, staleBefore: staleBefore(deps.store) };
+  const claim = await claimRunSlot(deps.store.db, tenantId, request);
+  if (claim.started) launch(deps, tenantId, claim.id, graph, { ...options, full: claim.full });
+  return claim.id;
+}
+
+function launch(deps: ContactSyncDeps, tenantId: string, runId: string, graph: GraphClient, options: ContactRunOptions): void {
   const execution: Execution = { tenantId, stop: false, promise: Promise.resolve() };
   const stopBeating = keepAlive(deps.store, () => saveRun(deps.store.db, runId, {}));
   const input = {
@@ -102,9 +104,33 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
     .finally(() => {
       stopBeating();
       runningIn(deps.store).delete(runId);
+      // A stopping server leaves the queued run to the next start; a disabled integration drops it.
+      if (!execution.stop) startQueuedContactRun(deps, tenantId).catch((error: unknown) => deps.log?.error({ err: error, tenantId }, 'queued contact sync run not started'));
     });
   runningIn(deps.store).set(runId, execution);
-  return runId;
+}
+
+/**
+ * The tenant's contacts run slot may be free: its queued run starts. One that cannot start any
+ * more (contact sync switched off, the integration gone) ends failed with the reason.
+ */
+export async function startQueuedContactRun(deps: ContactSyncDeps, tenantId: string): Promise<void> {
+  const waiting = await queuedRun(deps.store.db, tenantId, CONTACTS_RUN_KIND);
+  if (!waiting) return;
+  try {
+    await startContactSync(deps, tenantId, { trigger: 'manual' });
+  } catch (error) {
+    // Another run took the slot first: the queued one starts after it.
+    if (isAppError(error) && error.code === 'sync_run_active') return;
+    await endRun(deps.store, waiting.id, isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`);
+    await reportRunOutcome(deps.store, tenantId, waiting.id);
+  }
+}
+
+/** Tenants with a contacts run waiting (for a start, or for an instance whose process died). */
+export async function tenantsWithQueuedContactRuns(store: Store): Promise<string[]> {
+  const rows = await store.db.selectFrom('sync_run').select('tenant_id').distinct().where('status', '=', 'queued').where('kind', '=', CONTACTS_RUN_KIND).execute();
+  return rows.map((r) => r.tenant_id);
 }
 
 /** Resolves when the run's in-process execution (if any) has finished. */

@@ -1,7 +1,7 @@
 import { isAppError } from '../errors.js';
 import { repeat, type Repeating } from '../repeat.js';
 import type { Store } from '../store/index.js';
-import { closeStaleRuns, CONTACTS_RUN_KIND, startContactSync, stopContactRuns, type ContactSyncDeps } from './runner.js';
+import { closeStaleRuns, CONTACTS_RUN_KIND, startContactSync, startQueuedContactRun, stopContactRuns, tenantsWithQueuedContactRuns, type ContactSyncDeps } from './runner.js';
 
 export interface FollowOptions {
   /** How often finished directory runs are looked for (0 turns following off). */
@@ -50,12 +50,20 @@ async function tenantsToFollow(store: Store): Promise<Array<{ tenantId: string; 
 }
 
 /**
- * Background side of contact sync: closes runs a dead process left behind, starts a contacts run
- * after each successful directory run, and stops running ones with the server.
+ * Background side of contact sync: closes runs a dead process left behind, starts queued runs
+ * whose slot is free and a contacts run after each successful directory run, and stops running
+ * ones with the server.
  */
 export function contactSyncService(deps: ContactSyncDeps) {
   let loop: Repeating | undefined;
+  // Queued runs whose slot is free: left by a restart, or by an instance that died (scaled out).
+  const startQueued = async () => {
+    for (const tenantId of await tenantsWithQueuedContactRuns(deps.store)) {
+      await startQueuedContactRun(deps, tenantId).catch((error: unknown) => deps.log?.error({ err: error, tenantId }, 'queued contact sync run not started'));
+    }
+  };
   const tick = async () => {
+    await startQueued();
     for (const { tenantId, trigger } of await tenantsToFollow(deps.store)) {
       const runTrigger = trigger === 'initial' || trigger === 'schedule' || trigger === 'change' ? trigger : 'manual';
       await startContactSync(deps, tenantId, { trigger: runTrigger }).catch((error: unknown) => {
@@ -70,6 +78,7 @@ export function contactSyncService(deps: ContactSyncDeps) {
     name: 'contact-sync',
     async start() {
       await closeStaleRuns(deps.store, deps.store.dialect === 'sqlite' ? 0 : undefined);
+      await startQueued();
       loop = repeat({ everyMs: () => pollMs() || 1_000 }, () => (pollMs() > 0 ? tick() : Promise.resolve()), (error) =>
         deps.log?.error({ err: error }, 'contact sync follow-up check failed'),
       );

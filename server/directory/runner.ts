@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { executionRegistry, type Execution, type StopScope } from '../executions.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
-import { lockUntilCommit, nowIso, refreshStatistics, type Store } from '../store/index.js';
+import { refreshStatistics, type Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
 import { endRun } from './cleanup.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
@@ -11,7 +11,7 @@ import { keepAlive, staleBefore } from './liveness.js';
 import { buildPlan, StopRequested } from './plan.js';
 import { PlanWriter, type PlanSink } from './plan-items.js';
 import { countSynced } from './plan-users.js';
-import { activeRun, addProblems, busyError, createRun, getRun, queuedRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
+import { addProblems, claimRunSlot, getRun, queuedRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
 import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
 
 registerErrorCodes({ sync_not_enabled: 409 });
@@ -89,6 +89,7 @@ async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: num
     .selectFrom('sync_run')
     .select(['id', 'status'])
     .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'directory')
     .where((eb) => eb.or([eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<=', abandonedBefore)]), eb('status', '=', 'failed')]))
     .where('plan', 'not like', '%"phase":"done"%')
     .orderBy('created_at')
@@ -146,37 +147,6 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
   }
 }
 
-interface Claim {
-  id: string;
-  /** False: the run waits (queued) for the one holding the slot. */
-  started: boolean;
-  full: boolean;
-}
-
-/**
- * Claims the tenant's single run slot, serialised per tenant (across instances on PostgreSQL: an
- * advisory lock). A free slot goes to the queued run if there is one (it serves this request too),
- * else to a new run; a busy slot queues the request (`queue`) or refuses it.
- */
-async function claimRun(deps: SyncDeps, tenantId: string, options: StartOptions): Promise<Claim> {
-  return deps.store.db.transaction().execute(async (trx) => {
-    await lockUntilCommit(trx, `sync:${tenantId}`);
-    const busy = await activeRun(trx, tenantId, staleBefore(deps.store));
-    const waiting = await queuedRun(trx, tenantId);
-    const full = options.full === true || waiting?.plan.full === true;
-    if (busy) {
-      if (!options.queue || busy.status !== 'running') throw busyError(busy);
-      if (!waiting) return { id: await createRun(trx, tenantId, options.trigger, 'directory', { full }), started: false, full };
-      if (full !== waiting.plan.full) await saveRun(trx, waiting.id, { plan: { ...waiting.plan, full } });
-      return { id: waiting.id, started: false, full };
-    }
-    if (!waiting) return { id: await createRun(trx, tenantId, options.trigger), started: true, full };
-    const now = nowIso();
-    await trx.updateTable('sync_run').set({ status: 'running', started_at: now, heartbeat_at: now, plan: JSON.stringify({ ...waiting.plan, full }) }).where('id', '=', waiting.id).execute();
-    return { id: waiting.id, started: true, full };
-  });
-}
-
 /** Sync now: checks the integration and settings, claims the tenant's single run slot, runs in the background (or queues). */
 export async function startSync(deps: SyncDeps, tenantId: string, options: StartOptions): Promise<string> {
   const graph = options.graph ?? (await graphForTenant(deps, tenantId));
@@ -186,7 +156,7 @@ export async function startSync(deps: SyncDeps, tenantId: string, options: Start
       hint: 'Enable one with PUT /api/v1/settings/user-sync or /api/v1/settings/group-sync.',
     });
   }
-  const claim = await claimRun(deps, tenantId, options);
+  const claim = await claimRunSlot(deps.store.db, tenantId, { kind: 'directory', trigger: options.trigger, full: options.full === true, queue: options.queue === true, staleBefore: staleBefore(deps.store) });
   if (claim.started) launch(deps, tenantId, claim.id, (shouldStop) => planAndApply(deps, tenantId, claim.id, graph, { ...options, full: claim.full }, shouldStop));
   return claim.id;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError, errors } from '../errors.js';
-import { newId, nowIso, type Database, type Store } from '../store/index.js';
+import { lockUntilCommit, newId, nowIso, type Database, type Store } from '../store/index.js';
 import { publishEvent } from '../webhooks/index.js';
 import { notifyRunFinished } from './hooks.js';
 
@@ -82,7 +82,8 @@ export async function createRun(db: Db, tenantId: string, trigger: RunTrigger, k
       status: queued ? 'queued' : 'running',
       progress: JSON.stringify({ seen: 0, planned: 0, applied: 0 }),
       counts: JSON.stringify(emptyCounts()),
-      plan: kind === 'directory' ? JSON.stringify(planState.parse({ phase: 'planning', full: queued?.full ?? false })) : null,
+      // Other kinds carry no plan, but a queued one keeps whether a full run was asked for.
+      plan: kind === 'directory' || queued ? JSON.stringify(planState.parse({ phase: 'planning', full: queued?.full ?? false })) : null,
       error: null,
       created_at: now,
       started_at: queued ? null : now,
@@ -216,10 +217,54 @@ export async function activeRun(db: Db, tenantId: string, staleBefore: string, k
     .executeTakeFirst();
 }
 
-/** The directory run waiting for the tenant's run slot (there is at most one: later requests join it). */
-export async function queuedRun(db: Db, tenantId: string) {
-  const row = await db.selectFrom('sync_run').select(['id', 'plan']).where('tenant_id', '=', tenantId).where('kind', '=', 'directory').where('status', '=', 'queued').orderBy('created_at').executeTakeFirst();
+/** The run of `kind` waiting for the tenant's run slot (there is at most one: later requests join it). */
+export async function queuedRun(db: Db, tenantId: string, kind = 'directory') {
+  const row = await db.selectFrom('sync_run').select(['id', 'plan']).where('tenant_id', '=', tenantId).where('kind', '=', kind).where('status', '=', 'queued').orderBy('created_at').executeTakeFirst();
   return row ? { id: row.id, plan: planState.parse(JSON.parse(row.plan ?? '{"phase":"planning"}')) } : undefined;
+}
+
+export interface SlotRequest {
+  kind: string;
+  trigger: RunTrigger;
+  /** Asked for a full round; a queued run keeps the request until it starts. */
+  full: boolean;
+  /** When the slot is busy: wait as the queued run instead of failing with `sync_run_active`. */
+  queue: boolean;
+  /** Running runs with an older heartbeat are dead and do not hold the slot. */
+  staleBefore: string;
+}
+
+export interface SlotClaim {
+  id: string;
+  /** False: the run waits (queued) for the one holding the slot. */
+  started: boolean;
+  full: boolean;
+}
+
+/**
+ * Claims the tenant's single run slot of `request.kind`, serialised per tenant and kind (across
+ * instances on PostgreSQL: an advisory lock). A free slot goes to the queued run if there is one
+ * (it serves this request too), else to a new run; a busy slot queues the request (`queue`) or
+ * refuses it. A run held by the deletion guard always refuses: an admin decides on it first.
+ */
+export async function claimRunSlot(db: Db, tenantId: string, request: SlotRequest): Promise<SlotClaim> {
+  const { kind, trigger } = request;
+  return db.transaction().execute(async (trx) => {
+    await lockUntilCommit(trx, `${kind === 'directory' ? 'sync' : kind}:${tenantId}`);
+    const busy = await activeRun(trx, tenantId, request.staleBefore, kind);
+    const waiting = await queuedRun(trx, tenantId, kind);
+    const full = request.full || waiting?.plan.full === true;
+    if (busy) {
+      if (!request.queue || busy.status !== 'running') throw busyError(busy);
+      if (!waiting) return { id: await createRun(trx, tenantId, trigger, kind, { full }), started: false, full };
+      if (full !== waiting.plan.full) await saveRun(trx, waiting.id, { plan: { ...waiting.plan, full } });
+      return { id: waiting.id, started: false, full };
+    }
+    if (!waiting) return { id: await createRun(trx, tenantId, trigger, kind), started: true, full };
+    const now = nowIso();
+    await trx.updateTable('sync_run').set({ status: 'running', started_at: now, heartbeat_at: now, plan: JSON.stringify({ ...waiting.plan, full }) }).where('id', '=', waiting.id).execute();
+    return { id: waiting.id, started: true, full };
+  });
 }
 
 export function busyError(run: { id: string; status: string }): AppError {

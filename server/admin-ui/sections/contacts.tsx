@@ -9,7 +9,6 @@ import { SettingsForm } from '../components/settings-form.js';
 import type { FieldErrors } from '../forms/form.js';
 import { collect, required } from '../forms/validate.js';
 import { useStores } from '../stores/context.js';
-import { isActive } from '../stores/sync-runs.js';
 import { Phonebooks } from './phonebooks.js';
 
 type Personal = ContactSyncSettings['personal'];
@@ -90,15 +89,14 @@ function SettingsCards({ draft }: { draft: ContactSyncSettings }) {
   );
 }
 
-/** "Sync contacts now" and the run it started, followed until it ends. */
+/** "Sync contacts now" and the run it started, followed until it ends; during a run it queues the next one. */
 function SyncNow() {
   const { i18n, contacts } = useStores();
   const run = contacts.run.value;
-  const running = run !== null && isActive(run);
   return (
     <Card id="contacts-run" title={i18n.t('contacts.run')}>
       <div class="actions">
-        <button type="button" disabled={running} onClick={() => void contacts.syncNow()}>
+        <button type="button" disabled={run?.status === 'queued'} onClick={() => void contacts.syncNow()}>
           {i18n.t('contacts.syncNow')}
         </button>
       </div>

@@ -43,7 +43,7 @@ export const contactRoutes: RouteModule = (app, ctx) => {
     '/api/v1/settings/contact-sync',
     {
       config: admin,
-      schema: { tags: ['settings'], summary: 'Save contact sync settings (starts a contacts run; its id is in x-sync-run-id)', body: contactSyncSettings, response: { 200: contactSyncSettings } },
+      schema: { tags: ['settings'], summary: 'Save contact sync settings (starts a contacts run, or queues one behind the running one; its id is in x-sync-run-id)', body: contactSyncSettings, response: { 200: contactSyncSettings } },
     },
     async (request, reply) => {
       const saved = await saveContactSync(ctx, adminTenant(request), request.body);
@@ -57,13 +57,13 @@ export const contactRoutes: RouteModule = (app, ctx) => {
       config: admin,
       schema: {
         tags: ['sync'],
-        summary: 'Sync contacts now (the run shows in GET /api/v1/sync-runs with kind "contacts")',
+        summary: 'Sync contacts now; while a contacts run is going, queued to start when it ends (one waits per tenant: later requests get its id). The run shows in GET /api/v1/sync-runs with kind "contacts"',
         body: z.strictObject({ full: z.boolean().optional() }).nullish(),
         response: { 202: z.object({ id: z.string() }) },
       },
     },
     async (request, reply) => {
-      const id = await startContactSync(ctx, adminTenant(request), { trigger: 'manual', full: request.body?.full === true });
+      const id = await startContactSync(ctx, adminTenant(request), { trigger: 'manual', full: request.body?.full === true, queue: true });
       return reply.status(202).send({ id });
     },
   );
