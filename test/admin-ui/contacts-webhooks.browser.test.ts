@@ -67,8 +67,19 @@ describe('contacts section', () => {
     expect(saved.shared).toEqual({ enabled: true, mailboxes: { kind: 'selected', mailboxIds: [mailbox.id] }, phonebookName: '{mailbox}' });
     await runsSucceeded(server);
 
-    await page.getByRole('button', { name: en['contacts.syncNow'] }).click();
-    await expect.poll(() => page.locator('[data-contact-run]').getAttribute('data-contact-run'), { timeout: 20_000 }).toBe('succeeded');
+    const syncNow = page.getByRole('button', { name: en['contacts.syncNow'] });
+    const runStatus = () => page.locator('[data-contact-run]').getAttribute('data-contact-run');
+    await syncNow.click();
+    await expect.poll(runStatus, { timeout: 20_000 }).toBe('succeeded');
+    // During a run, 'Sync now' queues the next one (and is off while one waits).
+    emu.ops.setFaults({ latencyMs: 800 });
+    await syncNow.click();
+    await expect.poll(runStatus).toBe('running');
+    await syncNow.click();
+    await expect.poll(runStatus).toBe('queued');
+    expect(await syncNow.isDisabled()).toBe(true);
+    emu.ops.clearFaults();
+    await expect.poll(runStatus, { timeout: 20_000 }).toBe('succeeded');
     const book = page.locator(`tr[data-phonebook="${mailbox.displayName}"]`);
     expect(await book.locator('td').nth(1).textContent()).toBe(en['phonebooks.kind.company']);
     await book.getByRole('link').click();
