@@ -115,7 +115,8 @@ export function decideCalendar(input: CalendarInput): Decision {
   if (inCharge === null) {
     if (isProtected(current, settings)) return {};
     const patch: PresenceStatePatch = { calendar_status: calendar, restore_status: current.status, restore_source: current.source };
-    if (current.status === calendar) return { state: patch };
+    // Taken over even when the status already matches: what the event ends restores only a status the
+    // calendar owns, and Teams changes meanwhile wait for that (decideTeams).
     return { state: patch, status: { status: calendar, source: 'calendar', previousStatus: current.status } };
   }
   // Another event (or a stronger overlap) now runs: follow it if the calendar still owns the status.

@@ -46,6 +46,21 @@ describe('calendar source', () => {
     await removeEvent(u, event);
     await pollCalendar();
     expect(await env.status(u)).toMatchObject({ status: 'away', source: 'teams', teamsAvailability: 'Away' });
+
+    // An event that stands for the status Teams already set takes it over all the same, so the
+    // Teams change made during it comes back when it ends (instead of the old status staying).
+    env.teams(u, 'DoNotDisturb', 'DoNotDisturb');
+    await pollTeams();
+    expect(await env.status(u)).toMatchObject({ status: 'do_not_disturb', source: 'teams' });
+    const meeting = await addEvent(u, 'busy');
+    await pollCalendar();
+    expect(await env.status(u)).toMatchObject({ status: 'do_not_disturb', source: 'calendar' });
+    env.teams(u, 'Available', 'Available');
+    await pollTeams();
+    expect((await env.status(u)).status).toBe('do_not_disturb');
+    await removeEvent(u, meeting);
+    await pollCalendar();
+    expect(await env.status(u)).toMatchObject({ status: 'available', source: 'teams', teamsAvailability: 'Available' });
   });
 
   it('maps oof to away, workingElsewhere to do_not_disturb, and leaves tentative and free alone', async () => {
