@@ -21,6 +21,8 @@ export interface MailboxJob {
   tally: SkipTally;
   /** Contacts read from Graph (progress). */
   onSeen: (n: number) => void;
+  /** The mailbox answered (its folders are listed): before anything of it is written. */
+  onReadable: () => Promise<void>;
 }
 
 async function storedFolders(db: Db, phonebookId: string) {
@@ -81,6 +83,7 @@ export async function syncMailbox(job: MailboxJob): Promise<void> {
   const stored = await storedFolders(job.db, job.phonebookId);
   const knownRoot = [...stored.values()].find((f) => f.parent_id === null)?.folder_id;
   const folders = await listFolders(job.graph, job.mailboxId, knownRoot);
+  await job.onReadable();
   const listed = new Set(folders.map((f) => f.id));
   for (const folderId of stored.keys()) {
     if (listed.has(folderId)) continue;

@@ -49,20 +49,29 @@ async function removeOutOfScope(db: Db, tenantId: string, targets: MailboxTarget
   const wanted = new Set(targets.map((t) => `${t.kind}:${t.mailboxId.toLowerCase()}`));
   for (const kind of ['personal', 'company'] as const) {
     for (const [mailboxId, row] of await syncedPhonebooks(db, tenantId, kind)) {
-      if (wanted.has(`${kind}:${mailboxId}`)) continue;
-      await db.transaction().execute(async (trx) => {
-        state.counts.deleted += await deletePhonebook(trx, tenantId, row.id);
-        await publishEvents(trx, tenantId, [{ type: 'phonebook.deleted', data: { id: row.id, kind: row.kind, name: row.name } }]);
-      });
+      if (!wanted.has(`${kind}:${mailboxId}`)) await dropPhonebook(db, tenantId, row, state);
     }
   }
+}
+
+/** A phonebook goes with its contacts (counted as deleted), and the PBX is told in the same transaction. */
+async function dropPhonebook(db: Db, tenantId: string, row: Pick<PhonebookTable, 'id' | 'kind' | 'name'>, state: RunState): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    state.counts.deleted += await deletePhonebook(trx, tenantId, row.id);
+    await publishEvents(trx, tenantId, [{ type: 'phonebook.deleted', data: { id: row.id, kind: row.kind, name: row.name } }]);
+  });
 }
 
 async function syncTarget(input: RunInput, target: MailboxTarget, existing: Map<string, PhonebookTable>, state: RunState): Promise<void> {
   const db = input.store.db;
   const ensured = await ensurePhonebook(db, input.tenantId, target, existing.get(target.mailboxId.toLowerCase()));
   const phonebook = ensured.row;
-  if (ensured.change) await publishEvents(db, input.tenantId, [{ type: `phonebook.${ensured.change}`, data: toPhonebookView(phonebook, 0) }]);
+  // Announced once the mailbox answers: a user without one (most guests) gets no phonebook, and the PBX hears of none.
+  let announced = false;
+  const announce = async () => {
+    announced = true;
+    if (ensured.change) await publishEvents(db, input.tenantId, [{ type: `phonebook.${ensured.change}`, data: toPhonebookView(phonebook, 0) }]);
+  };
   const tally = new SkipTally();
   try {
     await syncMailbox({
@@ -75,12 +84,17 @@ async function syncTarget(input: RunInput, target: MailboxTarget, existing: Map<
       counts: state.counts,
       tally,
       onSeen: (n) => (state.progress.seen += n),
+      onReadable: announce,
     });
   } catch (error) {
     if (isFatal(error)) throw error;
     const reason = unreadableReason(error);
-    // A phonebook that was only just created for an unreadable mailbox is not left behind empty.
-    if (reason === 'no_mailbox' || (reason && ensured.change === 'created')) await deletePhonebook(db, input.tenantId, phonebook.id);
+    // A phonebook only just created for an unreadable mailbox is not left behind empty (and goes quietly
+    // if it was never announced). One whose mailbox went away (its licence removed) goes with its
+    // contacts, and the PBX is told.
+    const created = ensured.change === 'created';
+    if (reason && created && !announced) await deletePhonebook(db, input.tenantId, phonebook.id);
+    else if (reason === 'no_mailbox' || (reason && created)) await dropPhonebook(db, input.tenantId, phonebook, state);
     if (reason === 'no_mailbox') return;
     state.counts.failed++;
     state.problems.push({

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhonebookView } from '../../../server/contacts/index.js';
+import { configureWebhookDelivery } from '../../../server/webhooks/index.js';
+import { startReceiver } from '../webhooks/receiver.js';
 import { addFolder, createMailboxUser, problemsOf, startContactWorld, type ContactWorld } from './support.js';
 
 let world: ContactWorld;
@@ -79,6 +81,31 @@ describe('personal contact sync', () => {
     expect(problemsOf(run, guestless)).toEqual([]);
     expect(run.counts.failed).toBe(0);
     expect(await personalBook(guestless)).toBeUndefined();
+  });
+
+  it('deletes the phonebook of a user whose mailbox goes away, counting its contacts and telling the PBX', async () => {
+    configureWebhookDelivery(world.server.store, { retrySchedule: [100, 100, 100], pollMs: 50 });
+    const receiver = await startReceiver();
+    try {
+      const hook = await world.server.admin('/api/v1/webhook-endpoints', { body: { url: receiver.url, events: ['phonebook.deleted'] } });
+      expect(hook.status).toBe(201);
+      const leaver = createMailboxUser(world, 'Lena Leaver');
+      world.emu.ops.createContact(leaver, { givenName: 'Kept', surname: 'Contact', mobilePhone: '+49 170 555 0909' });
+      await world.sync();
+      expect((await world.syncContacts()).status).toBe('succeeded');
+      const book = await personalBook(leaver);
+      expect(book?.contactCount).toBe(1);
+      // Its Exchange licence removed: Graph answers 404 MailboxNotEnabledForRESTAPI.
+      world.emu.ops.setMailbox(leaver, { enabled: false });
+      const run = await world.syncContacts();
+      expect(run).toMatchObject({ status: 'succeeded', counts: { deleted: 1, failed: 0 } });
+      expect(await personalBook(leaver)).toBeUndefined();
+      const deleted = (r: { body: string }) => (JSON.parse(r.body) as { type: string; data: { id: string } }).type === 'phonebook.deleted';
+      await receiver.until((all) => all.some(deleted));
+      expect(receiver.received.filter(deleted).map((r) => (JSON.parse(r.body) as { data: unknown }).data)).toEqual([{ id: book?.id, kind: 'personal', name: book?.name }]);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('applies additions, changes and deletions incrementally through the per-folder delta', async () => {
