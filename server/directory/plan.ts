@@ -217,7 +217,8 @@ export async function buildPlan(input: PlanInput): Promise<{ plan: PlanState; pr
     if (usersDeltaLink) deltaLinks[USERS_DELTA] = usersDeltaLink;
     if (input.groups.enabled) await t.record(0, await planGroups(input.db, input.tenantId, input.groups, sink));
     await t.record(0, [], true);
-    memberships = (input.users.enabled && mode === 'full') || sink.appliesDirectly ? null : (mirror?.touched ?? []);
+    // A full groups round (or one with too many changes to list) leaves `touched` null: every membership.
+    memberships = (input.users.enabled && mode === 'full') || sink.appliesDirectly ? null : mirror ? mirror.touched : [];
   } catch (error) {
     await Promise.all([mirroring?.catch(() => undefined), sink.idle()]);
     throw error;

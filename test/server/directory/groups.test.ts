@@ -68,6 +68,18 @@ describe('group sync', () => {
     expect(memberOf(a!.data.id)).not.toContain(byEntra.get(leaver)!.id);
   });
 
+  it('recomputes every group when the groups round is a full one while the users round is incremental', async () => {
+    const [a] = liveGroups();
+    const leaver = [...a!.members].find((m) => dir().users.some((u) => u.data.id === m && u.deletedAt === null && u.data.accountEnabled))!;
+    world.emu.ops.removeMember(a!.data.id, leaver);
+    // The groups delta link is gone (expired while group sync was paused, say); the users one is not.
+    await world.server.store.db.deleteFrom('delta_state').where('tenant_id', '=', DEFAULT_TENANT).where('resource', '=', 'directory:groups').execute();
+    expect((await world.sync()).status).toBe('succeeded');
+    const synced = await groups();
+    for (const g of synced) expect(g.memberIds, g.name).toEqual(await expectedMembers(g.entraObjectId!));
+    expect(synced.find((g) => g.entraObjectId === a!.data.id)!.memberIds).not.toContain((await world.byEntra()).get(leaver)!.id);
+  });
+
   it('refuses to delete a synced group locally', async () => {
     const g = (await groups())[0]!;
     const res = await world.json<{ error: { code: string } }>(`/api/v1/extension-groups/${g.id}`, { method: 'DELETE' });
