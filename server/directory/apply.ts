@@ -71,7 +71,7 @@ async function applyOne(trx: Trx, ctx: ApplyContext, op: Exclude<PlanOp, CreateO
     case 'link':
       changed = (
         await ext(op.extensionId)
-          .set({ locked_fields: LOCKED, ...op.fields, local_overrides: null, source: 'entra', entra_object_id: op.entraId, entra_tenant_id: ctx.entraTenantId, read_only: 0, updated_at: now })
+          .set({ locked_fields: LOCKED, ...op.fields, local_overrides: op.localOverrides ?? null, source: 'entra', entra_object_id: op.entraId, entra_tenant_id: ctx.entraTenantId, read_only: 0, updated_at: now })
           .where((eb) => eb.or([eb('entra_object_id', 'is', null), eb('entra_object_id', '=', op.entraId)]))
           .executeTakeFirst()
       ).numUpdatedRows;

@@ -13,7 +13,7 @@ export type UpdateChanges = Partial<SyncedFields> & { number?: string; local_ove
 export type PlanOp =
   | { op: 'create'; entraId: string; number: string; fields: PlannedFields; welcome: boolean }
   | { op: 'update'; extensionId: string; entraId: string; changes: UpdateChanges }
-  | { op: 'link'; extensionId: string; entraId: string; fields: PlannedFields }
+  | { op: 'link'; extensionId: string; entraId: string; fields: PlannedFields; localOverrides?: string | null }
   | { op: 'delete'; extensionId: string; entraId: string; name: string }
   | { op: 'release'; extensionId: string }
   | { op: 'group-create'; entraId: string; name: string }

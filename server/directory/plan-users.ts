@@ -97,7 +97,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
   let capacityLeft = settings.maxExtensions - synced;
   const seen = new Set<string>();
   /** Users created or linked earlier in this run (delta rounds may list a user twice). */
-  const planned = new Map<string, { number: string } | { extensionId: string }>();
+  const planned = new Map<string, { number: string } | { extensionId: string; localOverrides: string | null }>();
   const numbering = settings.numbering;
   const allocator = numbering.kind === 'auto' ? createAllocator(numbers, numbering.start, numbering.end) : undefined;
 
@@ -117,6 +117,17 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
       return { problem: { objectId: user.id, name: name(user), reason: `number ${result.number} is already used by another extension`, hint: `Give this user a unique ${numbering.property}.` } };
     }
     return { number: result.number };
+  }
+
+  /**
+   * A linked local extension keeps its number (numbers are no synced field). Under property
+   * numbering that is a local change over the user's property number: kept until the property
+   * changes (local-overrides.ts), rather than renumbered by the next run that lists the user.
+   */
+  function linkOverrides(user: EntraUser, number: string): string | null {
+    if (numbering.kind !== 'property') return null;
+    const result = numberFromProperty(user, numbering);
+    return result.ok && result.number !== number ? JSON.stringify({ number: result.number }) : null;
   }
 
   function planUser(user: EntraUser, existing: Existing | undefined, problems: Problem[]): void {
@@ -153,7 +164,7 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
       return;
     }
     const earlier = planned.get(user.id);
-    if (earlier && 'extensionId' in earlier) return sink.add({ op: 'link', extensionId: earlier.extensionId, entraId: user.id, fields });
+    if (earlier && 'extensionId' in earlier) return sink.add({ op: 'link', extensionId: earlier.extensionId, entraId: user.id, fields, localOverrides: earlier.localOverrides });
     if (earlier) return sink.add({ op: 'create', entraId: user.id, number: earlier.number, fields, welcome: false });
     const local = localEmails.get(fields.email);
     if (local && fields.email) {
@@ -162,8 +173,9 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
         return;
       }
       localEmails.delete(fields.email);
-      planned.set(user.id, { extensionId: local.id });
-      sink.add({ op: 'link', extensionId: local.id, entraId: user.id, fields });
+      const localOverrides = linkOverrides(user, local.number);
+      planned.set(user.id, { extensionId: local.id, localOverrides });
+      sink.add({ op: 'link', extensionId: local.id, entraId: user.id, fields, localOverrides });
       return;
     }
     if (capacityLeft <= 0) {

@@ -67,6 +67,26 @@ describe('local changes to synced extensions', () => {
     expect(await get(w, ext.id)).toMatchObject({ number: '8777', overriddenFields: [] });
   });
 
+  it('keep the number of a local extension linked by email (property numbering) until the property changes', async () => {
+    const w = await startWorld({ emulator: { users: 12, seed: 31 } });
+    world = w;
+    await w.connect();
+    const user = w.emu.state.directory.users.find((u) => u.deletedAt === null && u.data.accountEnabled && u.data.mail)?.data;
+    if (!user) throw new Error('no user with a mailbox');
+    w.emu.ops.updateUser(user.id, { employeeId: '8500' });
+    const local = await w.json<ExtensionView>('/api/v1/extensions', { method: 'POST', body: { number: '42', email: user.mail ?? '' } });
+    expect(local.status).toBe(201);
+    const run = await saveSettings(w, 'user-sync', { enabled: true, numbering: { kind: 'property', property: 'employeeId' }, sameEmail: 'link' });
+    expect(run?.status).toBe('succeeded');
+    expect(await get(w, local.body.id)).toMatchObject({ number: '42', source: 'entra', overriddenFields: ['number'] });
+    // The next full run lists the user again: the number stays (it used to become 8500 then).
+    expect((await w.sync({ full: true })).status).toBe('succeeded');
+    expect((await get(w, local.body.id)).number).toBe('42');
+    w.emu.ops.updateUser(user.id, { employeeId: '8501' });
+    expect((await w.sync()).status).toBe('succeeded');
+    expect(await get(w, local.body.id)).toMatchObject({ number: '8501', overriddenFields: [] });
+  });
+
   it('are refused on locked fields as before, and end when the extension is released', async () => {
     const w = await syncedWorld({ kind: 'auto', start: '3000' });
     const [, ext] = [...(await w.byEntra()).entries()][0] ?? [];
