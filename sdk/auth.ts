@@ -42,16 +42,36 @@ export interface ServerFlowOptions {
   navigate?: (url: string) => void;
 }
 
-const here = (): string => `${location.origin}${location.pathname}${location.search}`;
+/** The query parameter that ties a redirect back to the sign-in this tab started. */
+const FLOW_PARAM = 'ucb_flow';
+const FLOW_KEY = 'ucbridge.serverFlow';
+
+/** This page without its fragment and without the flow parameter. */
+function here(): string {
+  const query = new URLSearchParams(location.search);
+  query.delete(FLOW_PARAM);
+  const search = query.toString();
+  return `${location.origin}${location.pathname}${search ? `?${search}` : ''}`;
+}
+
+function withFlow(url: string, flow: string): string {
+  const target = new URL(url);
+  target.searchParams.set(FLOW_PARAM, flow);
+  return target.toString();
+}
 
 /**
  * Sign-in through the server's web flow: `GET /sso/login` → Microsoft → `/sso/callback` → back to
- * this page with the session in the URL fragment, which `completeSignIn` reads and removes.
+ * this page with the session in the URL fragment, which `completeSignIn` reads and removes. Only a
+ * sign-in this tab started is finished: its return address carries a random flow id also kept in
+ * `sessionStorage`, so a link with someone else's session in its fragment (login CSRF) is ignored.
  */
 export function serverFlowAuth(options: ServerFlowOptions = {}): AuthStrategy {
   return {
     signIn(ctx) {
-      const query = new URLSearchParams({ tenant: ctx.tenant, returnTo: options.returnTo ?? here() });
+      const flow = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+      sessionStorage.setItem(FLOW_KEY, flow);
+      const query = new URLSearchParams({ tenant: ctx.tenant, returnTo: withFlow(options.returnTo ?? here(), flow) });
       if (options.loginHint) query.set('loginHint', options.loginHint);
       (options.navigate ?? ((url: string) => location.assign(url)))(`${ctx.serverUrl}/sso/login?${query.toString()}`);
       return Promise.resolve(undefined);
@@ -61,7 +81,11 @@ export function serverFlowAuth(options: ServerFlowOptions = {}): AuthStrategy {
       const accessToken = values.get('accessToken');
       const error = values.get('error');
       if (!accessToken && !error) return Promise.resolve(undefined);
+      const expected = sessionStorage.getItem(FLOW_KEY);
+      const started = expected !== null && new URLSearchParams(location.search).get(FLOW_PARAM) === expected;
+      sessionStorage.removeItem(FLOW_KEY);
       history.replaceState(history.state, '', here());
+      if (!started) return Promise.resolve(undefined);
       if (error) return Promise.reject(new UcBridgeError(error, values.get('errorDescription') ?? 'Sign-in failed.'));
       return Promise.resolve({
         tokenType: 'Bearer',

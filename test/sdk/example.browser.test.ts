@@ -119,4 +119,20 @@ describe('SDK example page against the emulator', () => {
     await fresh.locator('#status').filter({ hasText: 'do_not_disturb' }).waitFor();
     await fresh.close();
   });
+
+  it('ignores a session planted in the URL fragment by a link (login CSRF): only a sign-in the tab started completes', async () => {
+    // Someone else's valid session, as an attacker would copy it from their own sign-in.
+    const exchanged = await env.post('/api/v1/sso/token', { idToken: await env.idToken() });
+    expect(exchanged.status).toBe(201);
+    const session = (await exchanged.json()) as { accessToken: string; refreshToken: string };
+    const planted = new URLSearchParams({ accessToken: session.accessToken, refreshToken: session.refreshToken, expiresIn: '900', refreshExpiresIn: '1209600' });
+    const fresh = await browser.context.newPage();
+    const query = new URLSearchParams({ server: env.server.url, flow: 'server' });
+    await fresh.goto(`${site.origin}/index.html?${query.toString()}#${planted.toString()}`);
+    await expect.poll(() => new URL(fresh.url()).hash).toBe('');
+    await fresh.waitForLoadState('networkidle');
+    expect(await fresh.isVisible('#sign-in')).toBe(true);
+    expect(await fresh.textContent('#extension-number')).not.toContain('4711');
+    await fresh.close();
+  });
 });
