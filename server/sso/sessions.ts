@@ -184,13 +184,17 @@ export const revokeSessionsForExtension = (
 export const revokeAllSessions = (store: Store, tenantId: string, reason: RevokeReason): Promise<number> =>
   revokeWhere(store, reason, { tenant_id: tenantId });
 
-/** Whether a sign-in (all rotations of one refresh-token family) is still live; long-lived streams poll this. */
+/**
+ * Whether a sign-in (all rotations of one refresh-token family) is still live: not revoked, and its
+ * refresh token not expired (nothing could renew it any more). Long-lived streams poll this.
+ */
 export async function familyAlive(store: Store, familyId: string): Promise<boolean> {
   const row = await store.db
     .selectFrom('session')
     .select('id')
     .where('family_id', '=', familyId)
     .where('revoked_at', 'is', null)
+    .where('refresh_expires_at', '>', nowIso())
     .executeTakeFirst();
   return row !== undefined;
 }

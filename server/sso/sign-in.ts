@@ -123,7 +123,7 @@ export async function authenticateSession(deps: SsoDeps, accessToken: string): P
 /** For long-lived streams: the sign-in must still be live (any rotation of it) and the user still allowed. */
 export async function requireLiveSignIn(deps: SsoDeps, principal: SessionPrincipal): Promise<void> {
   if (!(await familyAlive(deps.store, principal.familyId))) {
-    throw ssoError('session_revoked', 'This session has been signed out or revoked.', { hint: 'Sign in again.' });
+    throw ssoError('session_revoked', 'This session has been signed out, revoked or has expired.', { hint: 'Sign in again.' });
   }
   await requireLiveUser(deps, principal);
 }

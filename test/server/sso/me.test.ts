@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRESENCE_MAPPING, EXTENSION_STATUSES, setExtensionStatus } from '../../../server/presence/index.js';
-import { DEFAULT_TENANT, newId, nowIso } from '../../../server/store/index.js';
+import { DEFAULT_TENANT, hashToken, newId, nowIso } from '../../../server/store/index.js';
 import { startSsoEnv, type SessionBody, type SsoEnv } from './support.js';
 
 let env: SsoEnv;
@@ -165,6 +165,15 @@ describe('status', () => {
     const last = events[events.length - 1];
     expect(last?.event).toBe('end');
     expect(JSON.parse(last?.data ?? '{}')).toEqual({ code: 'session_revoked' });
+  });
+
+  it('ends the stream when the sign-in expires (its refresh token can renew nothing any more)', async () => {
+    const own = (await (await env.post('/api/v1/sso/token', { idToken: await env.idToken() })).json()) as SessionBody;
+    const stream = await env.get('/api/v1/me/status/stream', own.accessToken);
+    const family = await env.server.store.db.selectFrom('session').select('family_id').where('refresh_hash', '=', hashToken(own.refreshToken)).executeTakeFirstOrThrow();
+    setTimeout(() => void env.server.store.db.updateTable('session').set({ refresh_expires_at: '2000-01-01T00:00:00.000Z' }).where('family_id', '=', family.family_id).execute(), 500);
+    const events = await readEvents(stream, 10, true);
+    expect(events[events.length - 1]).toMatchObject({ event: 'end', data: JSON.stringify({ code: 'session_revoked' }) });
   });
 });
 
