@@ -100,8 +100,12 @@ export async function findSignedInExtension(store: Store, tenantId: string, iden
   });
 }
 
-/** The extension of a live session, refused when it is gone, disabled or no longer synced. */
-export async function sessionExtension(store: Store, tenantId: string, extensionId: string): Promise<ExtensionRow | string> {
+/**
+ * The extension of a live session, refused when it is gone, disabled, no longer synced, or synced
+ * from another Entra tenant than the one connected now (the admin re-pointed the integration).
+ */
+export async function sessionExtension(store: Store, sso: TenantSso, extensionId: string): Promise<ExtensionRow | string> {
+  const tenantId = sso.tenantId;
   const extension = await store.db
     .selectFrom('extension')
     .selectAll()
@@ -111,5 +115,7 @@ export async function sessionExtension(store: Store, tenantId: string, extension
   if (!extension) return 'extension deleted';
   if (extension.enabled !== 1) return 'extension disabled';
   if (extension.source !== 'entra' || !extension.entra_object_id) return 'extension unlinked from Microsoft Entra ID';
+  const connected = sso.authority.entraTenantId.toLowerCase();
+  if (isGuid(extension.entra_tenant_id) && isGuid(connected) && extension.entra_tenant_id?.toLowerCase() !== connected) return 'extension synced from another Microsoft Entra tenant';
   return extension;
 }

@@ -129,8 +129,9 @@ export async function requireLiveSignIn(deps: SsoDeps, principal: SessionPrincip
 }
 
 async function requireLiveUser(deps: SsoDeps, principal: SessionPrincipal): Promise<ExtensionRow> {
+  let sso: TenantSso;
   try {
-    await tenantSso(deps.store, principal.tenantId);
+    sso = await tenantSso(deps.store, principal.tenantId);
   } catch (error) {
     const code = (error as { code?: string }).code;
     await revokeAllSessions(deps.store, principal.tenantId, code === 'sso_disabled' ? 'sso_disabled' : 'integration');
@@ -139,7 +140,7 @@ async function requireLiveUser(deps: SsoDeps, principal: SessionPrincipal): Prom
       hint: 'Sign in again once your admin has turned SSO back on.',
     });
   }
-  const extension = await sessionExtension(deps.store, principal.tenantId, principal.extensionId);
+  const extension = await sessionExtension(deps.store, sso, principal.extensionId);
   if (typeof extension === 'string') {
     await revokeSessionsForExtension(deps.store, principal.tenantId, principal.extensionId);
     throw ssoError('session_revoked', `The session was revoked: ${extension}.`, { reason: extension });

@@ -119,6 +119,20 @@ describe('sessions', () => {
     expect(await errorCode(await env.get('/api/v1/me', session.accessToken))).toBe('session_revoked');
   });
 
+  it('ends sessions of users synced from another Entra tenant once the integration is re-pointed to a new one', async () => {
+    const session = await signIn(7);
+    const integration = () => env.server.store.db.updateTable('integration').where('tenant_id', '=', DEFAULT_TENANT);
+    await integration().set({ entra_tenant_id: '0f0e0d0c-0b0a-4909-8807-060504030201' }).execute();
+    try {
+      const me = await env.get('/api/v1/me', session.accessToken);
+      expect({ status: me.status, body: (await me.json()) as unknown }).toMatchObject({ status: 401, body: { error: { code: 'session_revoked', details: { reason: 'extension synced from another Microsoft Entra tenant' } } } });
+    } finally {
+      await integration().set({ entra_tenant_id: env.emu.tenantId }).execute();
+    }
+    // Revoked for good: pointing the integration back does not revive it.
+    expect(await errorCode(await refresh(session.refreshToken))).toBe('session_revoked');
+  });
+
   it('rejects requests without a session', async () => {
     const response = await env.get('/api/v1/me');
     expect({ status: response.status, code: await errorCode(response) }).toEqual({ status: 401, code: 'session_required' });
