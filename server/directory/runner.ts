@@ -181,10 +181,12 @@ async function startQueued(deps: SyncDeps, tenantId: string): Promise<void> {
 /** Confirms a run held by the deletion guard and applies it. */
 export async function confirmRun(deps: SyncDeps, tenantId: string, runId: string, hooks?: RunHooks): Promise<RunView> {
   const run = await readRunRow(deps.store.db, tenantId, runId);
-  if (run.status !== 'held') {
-    throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}, not held; there is nothing to confirm.`);
+  const notHeld = (status: string) => new AppError('sync_run_not_held', `Sync run ${runId} is ${status}, not held; there is nothing to confirm.`);
+  if (run.status !== 'held') throw notHeld(run.status);
+  // Two confirms (or a confirm and a cancel) at once: only one moves the run on.
+  if (!(await saveRun(deps.store.db, runId, { status: 'running', plan: { ...run.planState, confirmed: true } }, ['held']))) {
+    throw notHeld((await readRunRow(deps.store.db, tenantId, runId)).status);
   }
-  await saveRun(deps.store.db, runId, { status: 'running', plan: { ...run.planState, confirmed: true } });
   launch(deps, tenantId, runId, async (shouldStop) => {
     await applyPlan(deps, tenantId, runId, { hooks, shouldStop });
   });
@@ -194,11 +196,13 @@ export async function confirmRun(deps: SyncDeps, tenantId: string, runId: string
 /** Drops a held run's plan (the next run plans again), or a queued run before it starts. */
 export async function cancelRun(deps: SyncDeps, tenantId: string, runId: string): Promise<RunView> {
   const run = await readRunRow(deps.store.db, tenantId, runId);
-  if (run.status !== 'held' && run.status !== 'queued') {
-    throw new AppError('sync_run_not_held', `Sync run ${runId} is ${run.status}; only a held or queued run can be cancelled.`);
+  const notWaiting = (status: string) => new AppError('sync_run_not_held', `Sync run ${runId} is ${status}; only a held or queued run can be cancelled.`);
+  if (run.status !== 'held' && run.status !== 'queued') throw notWaiting(run.status);
+  // Only while it still waits: a confirm or the start of a queued run may have come first.
+  if (!(await saveRun(deps.store.db, runId, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: 'Cancelled by an admin.', finished: true }, [run.status]))) {
+    throw notWaiting((await readRunRow(deps.store.db, tenantId, runId)).status);
   }
   await deps.store.db.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();
-  await saveRun(deps.store.db, runId, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: 'Cancelled by an admin.', finished: true });
   await reportRunOutcome(deps.store, tenantId, runId);
   // A held run kept the slot: the run queued behind it may start now.
   if (run.status === 'held') await startQueued(deps, tenantId);

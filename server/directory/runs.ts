@@ -123,14 +123,19 @@ async function publishFinished(db: Db, runId: string): Promise<void> {
   });
 }
 
-/** Partial update of a run; progress, counts and plan are whole JSON documents. */
+/**
+ * Partial update of a run; progress, counts and plan are whole JSON documents. With `from`, only
+ * while the run is in one of those statuses (an admin's confirm and cancel, or a cancel and the
+ * start of a queued run, cannot both win): returns whether it was updated.
+ */
 export async function saveRun(
   db: Db,
   runId: string,
   changes: { status?: RunStatus; progress?: Progress; counts?: Counts; plan?: PlanState; error?: string | null; finished?: boolean },
-): Promise<void> {
+  from?: RunStatus[],
+): Promise<boolean> {
   const now = nowIso();
-  await db
+  let update = db
     .updateTable('sync_run')
     .set({
       heartbeat_at: now,
@@ -141,9 +146,11 @@ export async function saveRun(
       ...(changes.error !== undefined ? { error: changes.error } : {}),
       ...(changes.finished ? { finished_at: now } : {}),
     })
-    .where('id', '=', runId)
-    .execute();
-  if (changes.finished) await publishFinished(db, runId);
+    .where('id', '=', runId);
+  if (from) update = update.where('status', 'in', from);
+  const updated = (await update.executeTakeFirst()).numUpdatedRows > 0n;
+  if (changes.finished && updated) await publishFinished(db, runId);
+  return updated;
 }
 
 export async function addProblems(db: Db, tenantId: string, runId: string, problems: Problem[]): Promise<void> {
@@ -260,9 +267,12 @@ export async function claimRunSlot(db: Db, tenantId: string, request: SlotReques
       if (full !== waiting.plan.full) await saveRun(trx, waiting.id, { plan: { ...waiting.plan, full } });
       return { id: waiting.id, started: false, full };
     }
-    if (!waiting) return { id: await createRun(trx, tenantId, trigger, kind), started: true, full };
     const now = nowIso();
-    await trx.updateTable('sync_run').set({ status: 'running', started_at: now, heartbeat_at: now, plan: JSON.stringify({ ...waiting.plan, full }) }).where('id', '=', waiting.id).execute();
+    // An admin may have cancelled the queued run meanwhile (outside this lock): then a new one.
+    const promoted =
+      waiting &&
+      (await trx.updateTable('sync_run').set({ status: 'running', started_at: now, heartbeat_at: now, plan: JSON.stringify({ ...waiting.plan, full }) }).where('id', '=', waiting.id).where('status', '=', 'queued').executeTakeFirst()).numUpdatedRows > 0n;
+    if (!promoted) return { id: await createRun(trx, tenantId, trigger, kind), started: true, full };
     return { id: waiting.id, started: true, full };
   });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunView } from '../../../server/directory/index.js';
-import { adminTokenRepo, tenantRepo } from '../../../server/store/index.js';
+import { cancelRun, confirmRun, type RunView } from '../../../server/directory/index.js';
+import { adminTokenRepo, DEFAULT_TENANT, tenantRepo } from '../../../server/store/index.js';
 import { saveSettings, startWorld, type World } from './world.js';
 
 /** POST /api/v1/sync-runs/{id}/cancel: drops a run the deletion guard holds (SPEC §8). */
@@ -70,5 +70,28 @@ describe('cancelling a held run', () => {
     expect([foreign.status, foreign.body.error.code]).toEqual([404, 'not_found']);
     expect((await world.json<RunView>(`/api/v1/sync-runs/${held.id}`)).body.status).toBe('held');
     expect(await planItems(held.id)).toBeGreaterThanOrEqual(11);
+  });
+
+  it('lets one of two admins win when they confirm and cancel, or confirm twice, at the same moment', async () => {
+    const ctx = world.server.ctx;
+    const settled = (results: Array<PromiseSettledResult<RunView>>) =>
+      results.map((r) => (r.status === 'fulfilled' ? 'done' : (r.reason as { code?: string }).code)).sort();
+    // The run the previous test left held (11 deletions): a confirm and a cancel race (both read it held first).
+    const runs = (await world.json<{ items: RunView[] }>('/api/v1/sync-runs?limit=5')).body.items;
+    const held = runs.find((r) => r.status === 'held');
+    if (!held) throw new Error('no held run');
+    const raced = await Promise.allSettled([confirmRun(ctx, DEFAULT_TENANT, held.id), cancelRun(ctx, DEFAULT_TENANT, held.id)]);
+    expect(settled(raced)).toEqual(['done', 'sync_run_not_held']);
+    const first = await world.waitRun(held.id);
+    expect(first.status).toBe(raced[0].status === 'fulfilled' ? 'succeeded' : 'failed');
+
+    // Two confirms: one applies the plan, once. (A cancel that won left its 11 deletions pending.)
+    const pending = first.status === 'succeeded' ? 0 : 11;
+    const synced = [...(await world.byEntra()).keys()].filter((id) => world.emu.state.directory.findUser(id)?.deletedAt === null);
+    for (const id of synced.slice(0, 11)) world.emu.ops.deleteUser(id);
+    const again = await heldRun(11 + pending);
+    const twice = await Promise.allSettled([confirmRun(ctx, DEFAULT_TENANT, again.id), confirmRun(ctx, DEFAULT_TENANT, again.id)]);
+    expect(settled(twice)).toEqual(['done', 'sync_run_not_held']);
+    expect(await world.waitRun(again.id)).toMatchObject({ status: 'succeeded', counts: { deleted: 11 + pending } });
   });
 });
