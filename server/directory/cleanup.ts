@@ -64,7 +64,16 @@ export async function unfreeze(store: Store, tenantId: string, what: { extension
 /** Forgets delta links and the group mirror: the next run is a full one. */
 export async function forgetSyncState(store: Store, tenantId: string, what: { users: boolean; groups: boolean }): Promise<void> {
   const resources = [...(what.users ? [USERS_DELTA] : []), ...(what.groups ? [GROUPS_DELTA] : [])];
-  if (resources.length > 0) await store.db.deleteFrom('delta_state').where('tenant_id', '=', tenantId).where('resource', 'in', resources).execute();
+  // An empty link dated now, not a deleted row: a run that started before this must not save its
+  // link over it when it ends (execute.ts), or the next run would be a delta round under old rules.
+  const updated_at = nowIso();
+  for (const resource of resources) {
+    await store.db
+      .insertInto('delta_state')
+      .values({ tenant_id: tenantId, resource, delta_link: '', updated_at })
+      .onConflict((oc) => oc.columns(['tenant_id', 'resource']).doUpdateSet({ delta_link: '', updated_at }))
+      .execute();
+  }
   if (what.groups) {
     await store.db.deleteFrom('entra_membership').where('tenant_id', '=', tenantId).execute();
     await store.db.deleteFrom('entra_group').where('tenant_id', '=', tenantId).execute();

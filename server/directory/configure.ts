@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import { AppError, isAppError } from '../errors.js';
 import { relockCallerIds } from './caller-id-lock.js';
 import { notifySettingsSaved } from './hooks.js';
-import { forgetSyncState, settleExtensions, settleGroups, unfreeze, type SyncedFate } from './cleanup.js';
-import { startSync, type SyncDeps } from './runner.js';
+import { dropWaitingRuns, forgetSyncState, settleExtensions, settleGroups, unfreeze, type SyncedFate } from './cleanup.js';
+import { startSync, stopRuns, type SyncDeps } from './runner.js';
 import {
   GROUP_SYNC,
   groupSyncChanges,
@@ -86,6 +86,7 @@ async function storeSettings<S extends z.ZodType>(deps: SyncDeps, tenantId: stri
 interface SyncedObjects {
   settle(fate: SyncedFate): Promise<number>;
   kinds: { extensions: boolean; groups: boolean };
+  label: string;
 }
 
 /**
@@ -94,6 +95,12 @@ interface SyncedObjects {
  */
 async function switchSync(deps: SyncDeps, tenantId: string, change: { first: boolean; was: boolean; now: boolean }, objects: SyncedObjects, pause: PauseChoice): Promise<string | null> {
   if (change.was && !change.now) {
+    // A run going or waiting in this process would go on applying what the paused sync planned,
+    // over the settled objects: it ends first, with the reason. (One in another instance applies
+    // its plan to the end; with the extensions deleted, its delta links no longer count, execute.ts.)
+    const reason = `${objects.label} was paused.`;
+    await stopRuns(deps.store, { tenantId, reason });
+    await dropWaitingRuns(deps.store, tenantId, reason);
     await objects.settle(pause === 'delete' ? 'delete' : 'read-only');
     return null;
   }
@@ -131,6 +138,7 @@ export async function saveUserSync(
       return settled;
     },
     kinds: { extensions: true, groups: false },
+    label: 'User sync',
   };
   return { settings: next, runId: await switchSync(deps, tenantId, { first, was: previous.enabled, now: next.enabled }, extensions, pause) };
 }
@@ -143,6 +151,6 @@ export async function saveGroupSync(
 ): Promise<SavedSettings<GroupSyncSettings>> {
   const { first, previous, next } = await mergeSettings(deps, tenantId, GROUP_SYNC, groupSyncChanges.parse(changes), 'Group sync');
   await storeSettings(deps, tenantId, GROUP_SYNC, next);
-  const groups = { settle: (fate: SyncedFate) => settleGroups(deps.store, tenantId, fate), kinds: { extensions: false, groups: true } };
+  const groups = { settle: (fate: SyncedFate) => settleGroups(deps.store, tenantId, fate), kinds: { extensions: false, groups: true }, label: 'Group sync' };
   return { settings: next, runId: await switchSync(deps, tenantId, { first, was: previous.enabled, now: next.enabled }, groups, pause) };
 }

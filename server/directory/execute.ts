@@ -38,13 +38,18 @@ export async function guardLimit(db: Kysely<Database>, tenantId: string, plan: P
   return plan.deletes > limit ? limit : undefined;
 }
 
-async function saveDeltaLinks(db: Kysely<Database>, tenantId: string, links: Record<string, string>): Promise<void> {
+/**
+ * The run's delta links, unless the sync state was forgotten after the run started (a rule change
+ * or a pause that deleted the extensions, cleanup.ts): its plan followed the old rules, so the next
+ * run must be a full one.
+ */
+async function saveDeltaLinks(db: Kysely<Database>, tenantId: string, links: Record<string, string>, runStartedAt: string): Promise<void> {
   for (const [resource, link] of Object.entries(links)) {
     const updated_at = nowIso();
     await db
       .insertInto('delta_state')
       .values({ tenant_id: tenantId, resource, delta_link: link, updated_at })
-      .onConflict((oc) => oc.columns(['tenant_id', 'resource']).doUpdateSet({ delta_link: link, updated_at }))
+      .onConflict((oc) => oc.columns(['tenant_id', 'resource']).doUpdateSet({ delta_link: link, updated_at }).where('delta_state.updated_at', '<=', runStartedAt))
       .execute();
   }
 }
@@ -106,7 +111,7 @@ export async function applyPlan(deps: ExecuteDeps, tenantId: string, runId: stri
     const scope = await membershipScope(trx, runId, plan);
     for (const groupId of await refreshMemberships(trx, tenantId, scope, await hasWebhookSubscribers(trx, tenantId))) touch(membersChanged.groups, groupId, 'updated');
     await publishChanges(trx, tenantId, membersChanged);
-    await saveDeltaLinks(trx, tenantId, plan.deltaLinks);
+    await saveDeltaLinks(trx, tenantId, plan.deltaLinks, row.started_at ?? row.created_at);
     await trx.deleteFrom('sync_plan_item').where('run_id', '=', runId).execute();
     await saveRun(trx, runId, { status: 'succeeded', plan: { ...plan, phase: 'done' }, finished: true, error: null });
   });

@@ -35,7 +35,8 @@ export class StopRequested extends Error {}
 
 async function deltaLinkOf(db: Kysely<Database>, tenantId: string, resource: string): Promise<string | undefined> {
   const row = await db.selectFrom('delta_state').select('delta_link').where('tenant_id', '=', tenantId).where('resource', '=', resource).executeTakeFirst();
-  return row?.delta_link;
+  // Empty: forgotten (rules changed), so the next round is a full one.
+  return row?.delta_link || undefined;
 }
 
 export async function dropDeltaLink(db: Kysely<Database>, tenantId: string, resource: string): Promise<void> {

@@ -83,15 +83,15 @@ describe('queued sync runs', () => {
     expect((await run(w, queued)).status).toBe('failed');
   });
 
-  it('ends a queued run that cannot start any more with the reason, and drops it when the integration is disabled', async () => {
+  it('ends the running and the queued run when the sync is paused, and when the integration is disabled', async () => {
     const w = await syncedWorld();
-    // Sync switched off while the run goes: the queued run has nothing to do.
+    // Sync switched off while the run goes: neither run has anything left to do.
     let first = await slowRun(w);
     let queued = (await post(w)).body.id;
     await saveSettings(w, 'user-sync', { enabled: false });
     w.emu.ops.clearFaults();
-    await w.waitRun(first);
-    expect(await w.waitRun(queued)).toMatchObject({ status: 'failed', error: 'Neither user sync nor group sync is enabled.', startedAt: null });
+    expect(await w.waitRun(first)).toMatchObject({ status: 'failed', error: 'User sync was paused.' });
+    expect(await w.waitRun(queued)).toMatchObject({ status: 'failed', error: 'User sync was paused.', startedAt: null });
 
     await saveSettings(w, 'user-sync', { enabled: true });
     first = await slowRun(w);
@@ -130,6 +130,35 @@ describe('queued sync runs', () => {
     // Dropped: the queued run plans again, and is held for the same deletions.
     expect((await w.json<RunView>(`/api/v1/sync-runs/${first}/cancel`, { method: 'POST' })).body.status).toBe('failed');
     expect(await w.waitRun(queued)).toMatchObject({ status: 'held', guard: { deletes: 12 } });
+  });
+
+  it('a rule change during a run makes the next run a full one: the running run does not save its delta link over the change', async () => {
+    const w = await syncedWorld();
+    const guests = w.emu.state.directory.users.filter((u) => u.deletedAt === null && u.data.userType === 'Guest').map((u) => u.data.id);
+    expect(guests.length).toBeGreaterThan(0);
+    const first = await slowRun(w);
+    // Members only: guests leave the scope (deleted at the next sync, the default).
+    await saveSettings(w, 'user-sync', { scope: { kind: 'userType', userTypes: ['Member'] } });
+    w.emu.ops.clearFaults();
+    expect((await w.waitRun(first)).status).toBe('succeeded');
+    expect((await w.sync()).status).toBe('succeeded');
+    const synced = await w.byEntra();
+    expect(guests.filter((id) => synced.has(id))).toEqual([]);
+  });
+
+  it('pausing user sync with delete during a run ends the run first, so it re-creates nothing; resuming syncs everyone again', async () => {
+    const w = await syncedWorld();
+    const before = (await w.byEntra()).size;
+    // A full run: it would update every user if it went on.
+    w.emu.ops.setFaults({ latencyMs: 1000 });
+    const running = (await post(w, { full: true })).body.id;
+    await saveSettings(w, 'user-sync', { enabled: false }, '?onDisable=delete');
+    w.emu.ops.clearFaults();
+    expect(await w.waitRun(running)).toMatchObject({ status: 'failed', error: 'User sync was paused.' });
+    expect((await w.byEntra()).size).toBe(0);
+    const resumed = await saveSettings(w, 'user-sync', { enabled: true });
+    expect(resumed?.status).toBe('succeeded');
+    expect((await w.byEntra()).size).toBe(before);
   });
 
   it('still refuses a request while a run is held by the deletion guard', async () => {
