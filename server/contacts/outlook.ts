@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { isAppError } from '../errors.js';
 import type { GraphClient } from '../graph/index.js';
 
 /** Outlook pages default to 10 items; contacts are small, so ask for big pages (Graph may send fewer). */
@@ -51,25 +50,6 @@ export interface Folder {
   /** null for the default Contacts folder. */
   parentId: string | null;
   name: string;
-}
-
-/** Why a mailbox cannot be read: skipped quietly (no mailbox) or reported (access denied). */
-export type MailboxUnreadable = 'no_mailbox' | 'access_denied';
-
-/**
- * 404 MailboxNotEnabledForRESTAPI (a user without an Exchange mailbox, e.g. most guests) and 403
- * ErrorAccessDenied (an application access policy / RBAC for applications excludes the mailbox)
- * concern one mailbox only; anything else is the run's problem.
- */
-export function unreadableReason(error: unknown): MailboxUnreadable | undefined {
-  if (!isAppError(error)) return undefined;
-  const graphCode = typeof error.details?.graphCode === 'string' ? error.details.graphCode : '';
-  const graphStatus = typeof error.details?.graphStatus === 'number' ? error.details.graphStatus : 0;
-  if (graphStatus === 404 && /MailboxNotEnabledForRESTAPI|ResourceNotFound|ErrorInvalidUser/i.test(graphCode)) {
-    return 'no_mailbox';
-  }
-  if (graphStatus === 403 && /ErrorAccessDenied|AccessDenied/i.test(graphCode)) return 'access_denied';
-  return undefined;
 }
 
 async function children(graph: GraphClient, mailboxId: string, parentId: string | null): Promise<Folder[]> {

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import { addProblems, saveRun, type Counts, type Problem, type Progress } from '../directory/index.js';
 import { isAppError } from '../errors.js';
-import type { GraphClient } from '../graph/index.js';
+import { mailboxUnreadable, type GraphClient } from '../graph/index.js';
 import type { Database, PhonebookTable, Store } from '../store/index.js';
 import { publishEvents } from '../webhooks/index.js';
 import { syncMailbox } from './mailbox-sync.js';
-import { unreadableReason } from './outlook.js';
 import { deletePhonebook, ensurePhonebook, syncedPhonebooks, toPhonebookView } from './phonebooks.js';
 import { personalTargets, sharedTargets, type MailboxTarget } from './scope.js';
 import { getContactSyncSettings } from './settings.js';
@@ -35,7 +34,7 @@ function isFatal(error: unknown): boolean {
   if (!isAppError(error)) return false;
   if (FATAL.has(error.code)) return true;
   // 403 without ErrorAccessDenied is a missing application permission (Contacts.Read), not one mailbox.
-  return error.code === 'graph_permission_missing' && unreadableReason(error) === undefined;
+  return error.code === 'graph_permission_missing' && mailboxUnreadable(error) === undefined;
 }
 
 interface RunState {
@@ -88,7 +87,7 @@ async function syncTarget(input: RunInput, target: MailboxTarget, existing: Map<
     });
   } catch (error) {
     if (isFatal(error)) throw error;
-    const reason = unreadableReason(error);
+    const reason = mailboxUnreadable(error);
     // A phonebook only just created for an unreadable mailbox is not left behind empty (and goes quietly
     // if it was never announced). One whose mailbox went away (its licence removed) goes with its
     // contacts, and the PBX is told.

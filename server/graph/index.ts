@@ -39,3 +39,4 @@ export { graphErrorOf, type GraphErrorInfo } from './errors.js';
 export { DEFAULT_BUDGET, type BudgetOptions, type RetryPolicy } from './policy.js';
 export { createTransport, type Transport } from './transport.js';
 export { createMailboxLimiter, mailboxOf, type MailboxLimiter } from './mailbox-limit.js';
+export { mailboxUnreadable, type MailboxUnreadable } from './mailbox-errors.js';

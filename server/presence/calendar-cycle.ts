@@ -1,4 +1,4 @@
-import type { GraphClient } from '../graph/index.js';
+import { mailboxUnreadable, type GraphClient } from '../graph/index.js';
 import { isAppError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { applyDecisions, errorDecision } from './apply.js';
@@ -11,6 +11,27 @@ import type { PresenceTarget } from './targets.js';
 import type { BatchOutcome } from './teams-cycle.js';
 
 const MINUTE = 60_000;
+
+/** Callers tried per batch before it counts as failed: a mailbox-less caller fails, the next may not. */
+const CALLERS_TRIED = 3;
+
+/**
+ * getSchedule is asked on one user's calendar. A caller without a mailbox (404
+ * MailboxNotEnabledForRESTAPI) or one an application access policy excludes (403) fails the call
+ * for the whole batch: the next user of the batch is asked instead (that user's own schedule
+ * then answers with its error, and only that user is reported).
+ */
+async function schedulesOf(graph: GraphClient, targets: readonly PresenceTarget[], window: { start: Date; end: Date }): Promise<ScheduleInformation[]> {
+  const emails = targets.map((t) => t.email);
+  for (const [i, caller] of targets.entries()) {
+    try {
+      return await fetchSchedules(graph, caller.objectId, emails, window);
+    } catch (error) {
+      if (i + 1 >= Math.min(CALLERS_TRIED, targets.length) || !mailboxUnreadable(error)) throw error;
+    }
+  }
+  return [];
+}
 
 /**
  * One getSchedule call for up to 20 users: which events run right now, and the status each
@@ -27,13 +48,10 @@ export async function pollCalendarBatch(
   const ids = targets.map((t) => t.extensionId);
   const states = await presenceStateRepo(store.db).many(tenantId, ids);
   const withMail = targets.filter((t) => t.email !== '');
-  const first = withMail[0];
+  const window = { start: new Date(now.getTime() - MINUTE), end: new Date(now.getTime() + 5 * MINUTE) };
   let schedules: ScheduleInformation[] = [];
   try {
-    if (first) {
-      const window = { start: new Date(now.getTime() - MINUTE), end: new Date(now.getTime() + 5 * MINUTE) };
-      schedules = await fetchSchedules(graph, first.objectId, withMail.map((t) => t.email), window);
-    }
+    schedules = await schedulesOf(graph, withMail, window);
   } catch (error) {
     const message = `calendar poll failed: ${isAppError(error) ? `${error.code}: ${error.message}` : String(error)}`;
     await applyDecisions(store, tenantId, new Map(targets.map((t) => [t.extensionId, errorDecision(states.get(t.extensionId), message)])));

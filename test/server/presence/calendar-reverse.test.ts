@@ -97,6 +97,24 @@ describe('calendar source', () => {
   });
 });
 
+describe('calendar source, a caller without a mailbox', () => {
+  it('asks the next user of a batch when the first one has no mailbox, and reports only that user', async () => {
+    // getSchedule is asked on the calendar of the batch's first user (by extension id).
+    const [caller] = [...env.users].sort((a, b) => a.extensionId.localeCompare(b.extensionId));
+    if (!caller) throw new Error('no users');
+    env.emu.ops.setMailbox(caller.oid, { enabled: false });
+    try {
+      expect(await pollCalendar()).toMatchObject({ kind: 'calendar', users: 12, batches: 1, errors: 1 });
+      const health = await env.json<{ items: PresenceHealthItem[] }>('/api/v1/presence/health?limit=100');
+      const failing = health.body.items.filter((h) => h.lastError?.startsWith('calendar unavailable'));
+      expect(failing.map((h) => h.extensionId)).toEqual([caller.extensionId]);
+    } finally {
+      env.emu.ops.setMailbox(caller.oid, { enabled: true });
+    }
+    expect(await pollCalendar()).toMatchObject({ errors: 0 });
+  });
+});
+
 describe('reverse direction (PBX call state → Teams)', () => {
   it('is refused while reverse is off', async () => {
     const res = await callState(user(8), 'busy');
