@@ -47,6 +47,8 @@ export class PlanWriter implements PlanSink {
   total = 0;
   deletes = 0;
   readonly appliesDirectly = false;
+  /** A delta round may list a removed user twice (replayed pages): the guard counts extensions, not ops. */
+  private readonly deleted = new Set<string>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,8 +57,12 @@ export class PlanWriter implements PlanSink {
   ) {}
 
   add(op: PlanOp): void {
+    if (op.op === 'delete') {
+      if (this.deleted.has(op.extensionId)) return;
+      this.deleted.add(op.extensionId);
+      this.deletes++;
+    }
     this.buffer.push(op);
-    if (op.op === 'delete') this.deletes++;
   }
 
   /** One transaction per page: its plan items, problems and progress. */
