@@ -1,4 +1,4 @@
-import type { AppError } from '../errors.js';
+import { AppError } from '../errors.js';
 import { auditRepo, type Store } from '../store/index.js';
 import { isSsoRefusal } from './errors.js';
 
@@ -26,9 +26,17 @@ export async function audited<T>(store: Store, ctx: AuditContext, step: () => Pr
   try {
     return await step();
   } catch (error) {
-    if (isSsoRefusal(error)) await auditRefusal(store, ctx, error);
-    throw error;
+    if (!isSsoRefusal(error)) throw error;
+    await auditRefusal(store, ctx, error);
+    throw forCaller(error);
   }
+}
+
+/** Which extension a refused sign-in concerned is for the audit log (and the admin), not for the caller. */
+function forCaller(error: AppError): AppError {
+  if (!error.details || !('extensionId' in error.details)) return error;
+  const { extensionId: _extensionId, ...details } = error.details;
+  return new AppError(error.code, error.message, details, { cause: error });
 }
 
 async function auditRefusal(store: Store, ctx: AuditContext, error: AppError): Promise<void> {

@@ -15,9 +15,11 @@ afterAll(() => env.stop());
 /** Posts the exchange, expects the refusal code and its audit entry. */
 async function expectRefused(body: Record<string, unknown>, code: string, status: number): Promise<void> {
   const response = await env.post('/api/v1/sso/token', body);
-  const json = (await response.json()) as { error: { code: string; message: string } };
+  const json = (await response.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } };
   expect({ status: response.status, code: json.error.code }).toEqual({ status, code });
   expect(JSON.stringify(json)).not.toContain(String(body.idToken).slice(-20));
+  // Which extension a refusal concerned goes to the audit log only.
+  expect(json.error.details?.extensionId).toBeUndefined();
   const [latest] = await ssoAudit(env);
   expect(latest).toMatchObject({ action: 'sso.refused', details: { code, flow: 'token' } });
 }
@@ -108,7 +110,7 @@ describe('POST /api/v1/sso/token', () => {
     const ext = await env.addExtension({ entra_object_id: u.oid, email: u.mail, enabled: 0 });
     await expectRefused({ idToken: await env.idToken({ oid: u.oid, preferred_username: u.upn }) }, 'sso_extension_disabled', 403);
     const [latest] = await ssoAudit(env);
-    expect(latest?.actor).toBe(`user:${ext.id}`);
+    expect(latest).toMatchObject({ actor: `user:${ext.id}`, details: { code: 'sso_extension_disabled' } });
   });
 
   it('links a synced extension without a recorded tenant on first sign-in, by object id', async () => {
