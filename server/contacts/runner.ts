@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { AppError, isAppError, registerErrorCodes } from '../errors.js';
 import { executionRegistry, type Execution, type StopScope } from '../executions.js';
-import { claimRunSlot, emptyCounts, endRun, keepAlive, queuedRun, reportRunOutcome, saveRun, staleBefore, type RunTrigger } from '../directory/index.js';
+import { claimRunSlot, emptyCounts, keepAlive, reportRunOutcome, saveRun, staleBefore, startQueuedRun, type RunTrigger } from '../directory/index.js';
 import { graphForTenant, type GraphClient } from '../graph/index.js';
 import { nowIso, type Store } from '../store/index.js';
 import { ContactRunStopped, executeContactRun } from './run.js';
@@ -110,22 +110,9 @@ function launch(deps: ContactSyncDeps, tenantId: string, runId: string, graph: G
   runningIn(deps.store).set(runId, execution);
 }
 
-/**
- * The tenant's contacts run slot may be free: its queued run starts. One that cannot start any
- * more (contact sync switched off, the integration gone) ends failed with the reason.
- */
-export async function startQueuedContactRun(deps: ContactSyncDeps, tenantId: string): Promise<void> {
-  const waiting = await queuedRun(deps.store.db, tenantId, CONTACTS_RUN_KIND);
-  if (!waiting) return;
-  try {
-    await startContactSync(deps, tenantId, { trigger: 'manual' });
-  } catch (error) {
-    // Another run took the slot first: the queued one starts after it.
-    if (isAppError(error) && error.code === 'sync_run_active') return;
-    await endRun(deps.store, waiting.id, isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`);
-    await reportRunOutcome(deps.store, tenantId, waiting.id);
-  }
-}
+/** The tenant's contacts run slot may be free: its queued run starts (or ends, if it cannot any more). */
+export const startQueuedContactRun = (deps: ContactSyncDeps, tenantId: string): Promise<void> =>
+  startQueuedRun(deps.store, tenantId, CONTACTS_RUN_KIND, () => startContactSync(deps, tenantId, { trigger: 'manual' }));
 
 /** Tenants with a contacts run waiting (for a start, or for an instance whose process died). */
 export async function tenantsWithQueuedContactRuns(store: Store): Promise<string[]> {

@@ -1,7 +1,9 @@
+import { isAppError } from '../errors.js';
 import { nowIso, type Store } from '../store/index.js';
 import { newChangeLog, publishChanges, recordCascade, touch } from './events.js';
 import { notifyExtensionsEnded } from './hooks.js';
 import { GROUPS_DELTA, USERS_DELTA } from './plan.js';
+import { queuedRun, reportRunOutcome } from './runs.js';
 
 /** What happens to synced objects when sync stops: deleted, kept read-only, or released to local management. */
 export type SyncedFate = 'delete' | 'read-only' | 'release';
@@ -94,4 +96,22 @@ export async function endRun(store: Store, runId: string, reason: string): Promi
     .set({ status: 'failed', error: reason, finished_at: nowIso(), plan: JSON.stringify({ phase: 'done' }) })
     .where('id', '=', runId)
     .execute();
+}
+
+/**
+ * The run slot of `kind` may be free: its queued run starts (`start` claims the slot, which goes to
+ * the queued run). One that cannot start any more (the sync switched off, the integration gone)
+ * ends failed with the reason rather than waiting for ever.
+ */
+export async function startQueuedRun(store: Store, tenantId: string, kind: string, start: () => Promise<unknown>): Promise<void> {
+  const waiting = await queuedRun(store.db, tenantId, kind);
+  if (!waiting) return;
+  try {
+    await start();
+  } catch (error) {
+    // Another run took the slot first, or holds it for an admin: the queued one starts after it.
+    if (isAppError(error) && (error.code === 'sync_run_active' || error.code === 'sync_run_held')) return;
+    await endRun(store, waiting.id, isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`);
+    await reportRunOutcome(store, tenantId, waiting.id);
+  }
 }

@@ -31,8 +31,8 @@ export { onRunFinished, onSyncSettingsSaved, onSyncedExtensionEnded, type RunOut
 export { configureRunLiveness, keepAlive, runLiveness, staleBefore } from './liveness.js';
 export { getRun, listRuns, runView, runTrigger, type RunView, type RunTrigger, type Problem } from './runs.js';
 // Shared with other syncs that record runs in the same log (contacts).
-export { createRun, saveRun, reportRunOutcome, addProblems, activeRun, claimRunSlot, queuedRun, emptyCounts, type Counts, type Progress } from './runs.js';
-export { endRun } from './cleanup.js';
+export { createRun, saveRun, reportRunOutcome, addProblems, activeRun, claimRunSlot, emptyCounts, type Counts, type Progress } from './runs.js';
+export { startQueuedRun } from './cleanup.js';
 export {
   extensionView,
   extensionPatch,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
 import { CALLER_ID_FORMAT } from './caller-id.js';
 import { syncedFields, SYNCED_COLUMNS, type EntraUser, type SyncedFields } from './entra.js';
-import { droppedOverrides, keepsLocalValue, readOverrides, type Overrides } from './local-overrides.js';
+import { droppedOverrides, keepsLocalValue, overridesAfterLocalChange, readOverrides, type Overrides } from './local-overrides.js';
 import { createAllocator, NumberBook } from './number-book.js';
 import { numberFromProperty } from './numbering.js';
 import type { PlanSink, UpdateChanges } from './plan-items.js';
@@ -127,7 +127,8 @@ export async function createUserPlanner(options: UserPlannerOptions): Promise<Us
   function linkOverrides(user: EntraUser, number: string): string | null {
     if (numbering.kind !== 'property') return null;
     const result = numberFromProperty(user, numbering);
-    return result.ok && result.number !== number ? JSON.stringify({ number: result.number }) : null;
+    // As if the number had been changed here from the one Entra gives.
+    return result.ok ? overridesAfterLocalChange({ number: result.number, local_overrides: null }, { number }) : null;
   }
 
   function planUser(user: EntraUser, existing: Existing | undefined, problems: Problem[]): void {

@@ -4,14 +4,14 @@ import { executionRegistry, type Execution, type StopScope } from '../executions
 import { graphForTenant, type GraphClient } from '../graph/index.js';
 import { refreshStatistics, type Store } from '../store/index.js';
 import { syncAvatars } from './avatars.js';
-import { endRun } from './cleanup.js';
+import { endRun, startQueuedRun } from './cleanup.js';
 import { applyPlan, guardLimit, type RunHooks } from './execute.js';
 import { DirectApplier } from './direct-apply.js';
 import { keepAlive, staleBefore } from './liveness.js';
 import { buildPlan, StopRequested } from './plan.js';
 import { PlanWriter, type PlanSink } from './plan-items.js';
 import { countSynced } from './plan-users.js';
-import { addProblems, claimRunSlot, getRun, queuedRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
+import { addProblems, claimRunSlot, getRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
 import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
 
 registerErrorCodes({ sync_not_enabled: 409 });
@@ -161,22 +161,9 @@ export async function startSync(deps: SyncDeps, tenantId: string, options: Start
   return claim.id;
 }
 
-/**
- * The run slot is free again: the queued run starts. One that cannot start any more (the sync was
- * switched off, the integration is gone) ends failed with the reason rather than waiting for ever.
- */
-async function startQueued(deps: SyncDeps, tenantId: string): Promise<void> {
-  const waiting = await queuedRun(deps.store.db, tenantId);
-  if (!waiting) return;
-  try {
-    await startSync(deps, tenantId, { trigger: 'manual' });
-  } catch (error) {
-    // Another run took the slot first, or holds it for an admin: the queued one starts after it.
-    if (isAppError(error) && (error.code === 'sync_run_active' || error.code === 'sync_run_held')) return;
-    await endRun(deps.store, waiting.id, isAppError(error) ? error.message : `Internal error: ${(error as Error).message}`);
-    await reportRunOutcome(deps.store, tenantId, waiting.id);
-  }
-}
+/** The run slot is free again: the queued run starts (or ends, if it cannot any more). */
+const startQueued = (deps: SyncDeps, tenantId: string): Promise<void> =>
+  startQueuedRun(deps.store, tenantId, 'directory', () => startSync(deps, tenantId, { trigger: 'manual' }));
 
 /** Confirms a run held by the deletion guard and applies it. */
 export async function confirmRun(deps: SyncDeps, tenantId: string, runId: string, hooks?: RunHooks): Promise<RunView> {
