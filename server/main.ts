@@ -1,4 +1,5 @@
 import type { DestinationStream } from 'pino';
+import { adminSessionRepo } from './admin-session/index.js';
 import { loadConfig, type Config } from './config.js';
 import { contactSyncService } from './contacts/index.js';
 import { configureRunLiveness, directoryService } from './directory/index.js';
@@ -44,15 +45,20 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
+/** Labels of the default tenant's own admin tokens: the configured one and the generated one. */
+const BOOTSTRAP_TOKEN_LABELS = ['env', 'generated'];
+
 /**
  * Makes sure an admin can get in: the configured token is registered (hashed), or, on a first
- * start without one, a token is generated and handed back to be printed once.
+ * start without one, a token is generated and handed back to be printed once. A configured token
+ * replaces the earlier configured or generated one, and ends the page sessions they opened.
  */
 async function bootstrapAdmin(store: Store, config: Config): Promise<string | undefined> {
   const tokens = adminTokenRepo(store.db);
   await tenantRepo(store.db).ensure(DEFAULT_TENANT);
   if (config.adminToken) {
-    await tokens.add(DEFAULT_TENANT, config.adminToken, 'env');
+    const retired = await tokens.replace(DEFAULT_TENANT, config.adminToken, 'env', BOOTSTRAP_TOKEN_LABELS);
+    if (retired > 0) await adminSessionRepo(store.db).closeOpenedWith(DEFAULT_TENANT, BOOTSTRAP_TOKEN_LABELS);
     return undefined;
   }
   if ((await tokens.count(DEFAULT_TENANT)) > 0) return undefined;

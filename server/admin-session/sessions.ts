@@ -79,6 +79,11 @@ export function adminSessionRepo(db: Kysely<Database>) {
       return { id: row.id, tenantId: row.tenant_id, label: row.label, csrfHash: row.csrf_hash, expiresAt: row.expires_at };
     },
 
+    /** Ends the tenant's sessions opened with tokens of these labels (tokens that were retired). */
+    async closeOpenedWith(tenantId: string, labels: string[]): Promise<void> {
+      await db.deleteFrom('admin_session').where('tenant_id', '=', tenantId).where('label', 'in', labels).execute();
+    },
+
     async close(id: string): Promise<void> {
       await db.deleteFrom('admin_session').where('id', '=', id).execute();
     },

@@ -26,6 +26,23 @@ export function adminTokenRepo(db: Kysely<Database>) {
         .onConflict((oc) => oc.column('token_hash').doNothing())
         .execute();
     },
+    /**
+     * Makes `token` the tenant's one token among those labelled `replaces` (the configured and the
+     * generated one): a changed UCBRIDGE_ADMIN_TOKEN retires the token it replaces, which is how a
+     * leaked token is revoked. Returns how many tokens were retired.
+     */
+    async replace(tenantId: string, token: string, label: string, replaces: string[]): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const retired = await trx
+          .deleteFrom('admin_token')
+          .where('tenant_id', '=', tenantId)
+          .where('label', 'in', replaces)
+          .where('token_hash', '!=', hashToken(token))
+          .executeTakeFirst();
+        await adminTokenRepo(trx).add(tenantId, token, label);
+        return Number(retired.numDeletedRows);
+      });
+    },
     /** Returns the token's tenant and label when it is valid, recording its use. */
     async verify(token: string): Promise<{ tenantId: string; label: string } | undefined> {
       const row = await db
