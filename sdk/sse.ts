@@ -81,7 +81,7 @@ export function followStatus(
   let lastEventId: string | undefined;
   let retryMs = 1_000;
   let delay = retryMs;
-  /** The access token the server refused as expired: the next attempt refreshes past it. */
+  /** The access token the server refused as expired: attempts refresh past it until one gets a new token. */
   let rejected: string | undefined;
   let refreshedOnce = false;
   let state: StreamState | undefined;
@@ -117,10 +117,14 @@ export function followStatus(
     }
   }
 
-  /** Whether to try again after `error`: an expired token once (refreshed), never an ended session. */
-  function retryable(error: unknown): boolean {
-    if (!(error instanceof UcBridgeError) || !isSessionEnded(error)) return true;
-    return error.code === 'session_expired' && rejected !== undefined && !refreshedOnce;
+  /**
+   * When to try again after `error`: at once only when the server has just refused the token as
+   * expired (the attempt refreshes past it, once); never after an ended session; else after back-off,
+   * a failed refresh included (retrying that at once would hammer the refresh endpoint).
+   */
+  function nextAttempt(error: unknown): 'now' | 'later' | 'never' {
+    if (!(error instanceof UcBridgeError) || !isSessionEnded(error)) return 'later';
+    return error.code === 'session_expired' && rejected !== undefined && !refreshedOnce ? 'now' : 'never';
   }
 
   async function run(): Promise<void> {
@@ -130,12 +134,13 @@ export function followStatus(
         await connectOnce();
       } catch (error) {
         if (controller.signal.aborted) break;
-        if (!retryable(error)) {
+        const next = nextAttempt(error);
+        if (next === 'never') {
           enter('closed');
           options.onError?.(error as UcBridgeError);
           return;
         }
-        if (rejected !== undefined) {
+        if (next === 'now') {
           refreshedOnce = true;
           continue;
         }

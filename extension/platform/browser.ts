@@ -20,8 +20,14 @@ export const authRedirectUri = (): string => browser.identity.getRedirectURL();
 export const launchWebAuthFlow = (url: string, interactive: boolean): Promise<string> =>
   browser.identity.launchWebAuthFlow({ url, interactive });
 
-/** The host-permission pattern for one origin, e.g. `https://pbx.example.com/*`. */
-export const originPattern = (origin: string): string => `${origin}/*`;
+/**
+ * The host-permission pattern for one origin, e.g. `https://pbx.example.com/*`, without its port:
+ * Firefox rejects ports in match patterns, and Chrome's portless pattern matches every port.
+ */
+export function originPattern(origin: string): string {
+  const { protocol, hostname } = new URL(origin);
+  return `${protocol}//${hostname}/*`;
+}
 
 /** Asks the user (must run in a click handler) for access to exactly one origin. */
 export const requestOrigin = (origin: string): Promise<boolean> =>

@@ -1,4 +1,4 @@
-import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { computed, effect, signal, type ReadonlySignal } from '@preact/signals';
 import { DEFAULT_PRESENCE_MAPPING, type MappingValue, type PresenceMapping, type TeamsActivity, type TeamsAvailability } from '../presence.js';
 import { problemOf, type Problem } from './errors.js';
 import type { SessionStore } from './session.js';
@@ -10,7 +10,11 @@ export interface MappingStore {
   saving: ReadonlySignal<boolean>;
   saved: ReadonlySignal<boolean>;
   problem: ReadonlySignal<Problem | undefined>;
-  load(): Promise<void>;
+  /**
+   * Shows the signed-in user's mapping: loads it whenever someone signs in (here or in another
+   * page), forgets it on sign-out. Returns the function that stops following the session.
+   */
+  followSession(): () => void;
   setEnabled(enabled: boolean): void;
   setAvailability(name: TeamsAvailability, value: MappingValue): void;
   /** `undefined` removes the activity's own entry (it then follows its availability). */
@@ -28,6 +32,22 @@ export function createMappingStore(session: SessionStore): MappingStore {
   const saving = signal(false);
   const saved = signal(false);
   const problem = signal<Problem | undefined>(undefined);
+  /** Whose mapping the page shows: the signed-in extension's, if any. */
+  const owner = computed(() => (session.state.value === 'signed-in' ? session.me.value?.extension.id : undefined));
+  /** Whether `who` is still signed in: an answer that arrives after a change of user is theirs, not to be shown. */
+  const still = (who: string | undefined) => owner.peek() === who;
+
+  async function load(who: string): Promise<void> {
+    const client = session.client.peek();
+    if (!client) return;
+    try {
+      const mapping = await client.presence.getMapping();
+      if (still(who)) stored.value = draft.value = mapping;
+    } catch (error) {
+      if (still(who)) problem.value = problemOf(error);
+    }
+  }
+
   const edit = (change: (m: PresenceMapping) => PresenceMapping) => {
     if (!draft.value) return;
     draft.value = change(draft.value);
@@ -39,15 +59,14 @@ export function createMappingStore(session: SessionStore): MappingStore {
     saving,
     saved,
     problem,
-    async load() {
-      const client = session.client.value;
-      if (!client) return;
-      try {
-        stored.value = draft.value = await client.presence.getMapping();
-      } catch (error) {
-        problem.value = problemOf(error);
-      }
-    },
+    followSession: () =>
+      effect(() => {
+        const who = owner.value;
+        stored.value = draft.value = undefined;
+        saved.value = false;
+        problem.value = undefined;
+        if (who !== undefined) void load(who);
+      }),
     setEnabled: (enabled) => edit((m) => ({ ...m, enabled })),
     setAvailability: (name, value) => edit((m) => ({ ...m, availability: { ...m.availability, [name]: value } })),
     setActivity: (name, value) =>
@@ -61,13 +80,16 @@ export function createMappingStore(session: SessionStore): MappingStore {
     async save() {
       const client = session.client.value;
       if (!client || !draft.value) return;
+      const who = owner.peek();
       saving.value = true;
       problem.value = undefined;
       try {
-        stored.value = draft.value = await client.presence.setMapping(draft.value);
+        const mapping = await client.presence.setMapping(draft.value);
+        if (!still(who)) return;
+        stored.value = draft.value = mapping;
         saved.value = true;
       } catch (error) {
-        problem.value = problemOf(error);
+        if (still(who)) problem.value = problemOf(error);
       } finally {
         saving.value = false;
       }

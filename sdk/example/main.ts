@@ -27,6 +27,8 @@ const client = createClient({ serverUrl, auth: strategy() });
 const STATUSES = ['no_change', 'available', 'away', 'business_trip', 'do_not_disturb', 'lunch', 'off_work'];
 const form = byId<HTMLFormElement>('mapping');
 let stopStatus: (() => void) | undefined;
+/** The mapping shown: saving sends it back with the edits, so what the form lacks (activity overrides) is kept. */
+let shown: PresenceMapping | undefined;
 
 /** The user reads the error in their browser's language; the code stays for support. */
 function showError(error: unknown): void {
@@ -34,6 +36,7 @@ function showError(error: unknown): void {
 }
 
 function renderMapping(mapping: PresenceMapping): void {
+  shown = mapping;
   (form.elements.namedItem('enabled') as HTMLInputElement).checked = mapping.enabled;
   const table = byId<HTMLTableElement>('availability');
   table.replaceChildren();
@@ -78,7 +81,7 @@ form.addEventListener('submit', (event) => {
   for (const select of form.querySelectorAll('select')) availability[select.name as TeamsAvailability] = select.value;
   const enabled = (form.elements.namedItem('enabled') as HTMLInputElement).checked;
   client.presence
-    .setMapping({ enabled, availability: availability as PresenceMapping['availability'] })
+    .setMapping({ ...shown, enabled, availability: availability as PresenceMapping['availability'] })
     .then((saved) => {
       renderMapping(saved);
       byId('saved').textContent = `Saved at ${new Date().toLocaleTimeString()}`;

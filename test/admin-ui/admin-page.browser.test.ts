@@ -332,6 +332,19 @@ describe('admin page against the emulator', () => {
     expect(mapping.activity.InAMeeting).toBe('away');
   });
 
+  it('takes the allowed web client origins typed one per line', async () => {
+    await nav('Single sign-on');
+    const origins = page.getByLabel('Allowed web client origins');
+    await origins.pressSequentially('https://phone.example.com');
+    await origins.press('Enter');
+    await origins.pressSequentially('https://softphone.example.com:8443');
+    expect(await origins.inputValue()).toBe('https://phone.example.com\nhttps://softphone.example.com:8443');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const saved = (await (await server.admin('/api/v1/settings/sso')).json()) as { allowedOrigins: string[] };
+    expect(saved.allowedOrigins).toEqual(['https://phone.example.com', 'https://softphone.example.com:8443']);
+  });
+
   it('works at 390 px: navigation becomes a scrolling row, tables scroll sideways', async () => {
     await page.setViewportSize(VIEWPORTS.phone);
     await nav('Extensions');

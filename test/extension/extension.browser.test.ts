@@ -157,6 +157,8 @@ describe('the browser extension', () => {
     expect(await options.isVisible('#entra-authority')).toBe(false);
     await options.click('#sign-in');
     await expect.poll(() => options.textContent('#signed-in-as'), { timeout: 20_000 }).toBe(`Signed in as ${displayName} (extension ${number}).`);
+    // The user's mapping loads on the page they signed in on, not only when it is opened again.
+    await expect.poll(() => options.isVisible('#availability-Busy')).toBe(true);
     const storage = await options.evaluate(async () => ({
       session: await chrome.storage.session.get(null),
       local: JSON.stringify(await chrome.storage.local.get(null)),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setExtensionStatus } from '../../server/presence/index.js';
+import { setExtensionStatus, type PresenceMapping } from '../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../server/store/index.js';
 import { launchChromium, type ChromiumSession } from '../support/chromium.js';
 import { startSsoEnv, type SsoEnv } from '../server/sso/support.js';
@@ -48,6 +48,9 @@ beforeAll(async () => {
   env.emu.state.readApp.redirectUris.push({ uri: `${site.origin}/redirect.html`, type: 'spa' });
   expect((await env.setSso({ enabled: true, allowedOrigins: [site.origin] })).status).toBe(200);
   extension = await env.addExtension({ number: '4711' });
+  // An activity override the example's form does not show: saving from the page must keep it.
+  const mapping = await env.server.admin(`/api/v1/extensions/${extension.id}/presence-mapping`, { method: 'PUT', body: { activity: { InAMeeting: 'away' } } });
+  expect(mapping.status).toBe(200);
   browser = await launchChromium({ spkiList: env.emu.spkiList });
   page = await browser.context.newPage();
 });
@@ -90,7 +93,9 @@ describe('SDK example page against the emulator', () => {
     await page.click('button[type="submit"]');
     await page.locator('#saved').filter({ hasText: 'Saved' }).waitFor();
     const stored = await env.server.store.db.selectFrom('presence_mapping').select('value').where('extension_id', '=', extension.id).executeTakeFirstOrThrow();
-    expect(JSON.parse(stored.value)).toMatchObject({ enabled: true, availability: { Busy: 'lunch', Available: 'available' } });
+    const saved = JSON.parse(stored.value) as PresenceMapping;
+    expect(saved).toMatchObject({ enabled: true, availability: { Busy: 'lunch', Available: 'available' } });
+    expect(saved.activity).toEqual({ InAMeeting: 'away' });
     await page.selectOption('select[name="Busy"]', 'away');
     await page.click('#reload');
     await expect.poll(() => page.inputValue('select[name="Busy"]')).toBe('lunch');

@@ -38,6 +38,31 @@ function droppableFetch(): { fetch: typeof fetch; streams: StreamCall[] } {
   };
 }
 
+const refusal = (status: number, code: string) =>
+  new Response(JSON.stringify({ error: { code, message: `refused: ${code}` } }), { status, headers: { 'content-type': 'application/json' } });
+
+/**
+ * A fetch under which the server refuses the first stream connection's token as expired and the
+ * first refresh fails (the refresh endpoint overloaded); it logs both, and the rest passes through.
+ */
+function refusingFetch(log: string[]): typeof fetch {
+  let streams = 0;
+  let refreshes = 0;
+  return async (input, init) => {
+    const path = new URL(urlOf(input)).pathname;
+    if (path === '/api/v1/me/status/stream' && streams++ === 0) {
+      log.push('stream refused');
+      return refusal(401, 'session_expired');
+    }
+    if (path === '/api/v1/sso/refresh' && refreshes++ === 0) {
+      log.push('refresh failed');
+      return refusal(503, 'service_unavailable');
+    }
+    if (path === '/api/v1/sso/refresh') log.push('refresh');
+    return fetch(input, init);
+  };
+}
+
 const change = (status: 'away' | 'lunch' | 'off_work' | 'available' | 'do_not_disturb') =>
   setExtensionStatus(env.server.store, DEFAULT_TENANT, extensionId, { status, source: 'pbx' });
 
@@ -72,6 +97,21 @@ describe('presence.subscribe', () => {
     stop();
     await expect.poll(() => states.at(-1)).toBe('closed');
     expect(errors).toEqual([]);
+  });
+
+  it('refreshes at once after the server refused an expired token, but backs off when that refresh fails', async () => {
+    const log: string[] = [];
+    const client = await signedInClient(env, { fetch: refusingFetch(log) });
+    const errors: UcBridgeError[] = [];
+    const stop = client.presence.subscribe(() => undefined, { onStateChange: (s) => log.push(s), onError: (e) => errors.push(e) });
+    try {
+      await expect.poll(() => log.at(-1)).toBe('open');
+      // Retrying the failed refresh at once (no "reconnecting" between) is what burst the refresh endpoint.
+      expect(log).toEqual(['connecting', 'stream refused', 'refresh failed', 'reconnecting', 'refresh', 'open']);
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+    }
   });
 
   it('stops and reports when the session is revoked, without reconnecting', async () => {

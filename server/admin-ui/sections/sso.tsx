@@ -1,5 +1,4 @@
 import { useEffect } from 'preact/hooks';
-import type { SsoSettings } from '../../sso/index.js';
 import { Checkbox, Field, TextField, describedBy } from '../components/fields.js';
 import { Notice } from '../components/notice.js';
 import { Card, Section } from '../components/section.js';
@@ -7,6 +6,7 @@ import { SettingsForm } from '../components/settings-form.js';
 import type { Message } from '../forms/form.js';
 import { collect, httpsUrl } from '../forms/validate.js';
 import { useStores } from '../stores/context.js';
+import { originLines, type SsoDraft } from '../stores/sso.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -21,9 +21,9 @@ function originProblem(text: string): Message | undefined {
   }
 }
 
-function validate(s: SsoSettings) {
+function validate(s: SsoDraft) {
   return collect({
-    allowedOrigins: s.allowedOrigins.map(originProblem).find(Boolean),
+    allowedOrigins: originLines(s.allowedOrigins).map(originProblem).find(Boolean),
     webClientUrl: s.webClientUrl ? httpsUrl(s.webClientUrl) : undefined,
   });
 }
@@ -34,7 +34,7 @@ export function Sso() {
     void sso.load();
   }, [sso]);
   const draft = sso.draft.value;
-  const edit = (patch: Partial<SsoSettings>) => sso.edit((s) => ({ ...s, ...patch }));
+  const edit = (patch: Partial<SsoDraft>) => sso.edit((s) => ({ ...s, ...patch }));
   const originsError = sso.form.errors.value.allowedOrigins;
   return (
     <Section id="sso" title={i18n.t('sso.title')} intro={i18n.t('sso.intro')}>
@@ -47,8 +47,8 @@ export function Sso() {
               <textarea
                 id="allowedOrigins"
                 rows={4}
-                value={draft.allowedOrigins.join('\n')}
-                onInput={(e) => edit({ allowedOrigins: e.currentTarget.value.split('\n').map((l) => l.trim()).filter(Boolean) })}
+                value={draft.allowedOrigins}
+                onInput={(e) => edit({ allowedOrigins: e.currentTarget.value })}
                 {...describedBy('allowedOrigins', true, originsError)}
               />
             </Field>

@@ -1,7 +1,6 @@
 import { signal } from '@preact/signals';
 import type { ScheduleSettings } from '../../jobs/index.js';
 import type { PresenceSyncSettings } from '../../presence/index.js';
-import type { SsoSettings } from '../../sso/index.js';
 import { createTransport } from '../api/client.js';
 import { createApi, type ExtensionFilter } from '../api/endpoints.js';
 import { createI18nStore } from '../i18n/index.js';
@@ -13,6 +12,7 @@ import { createRouterStore } from './router.js';
 import { SECTION_IDS } from './sections.js';
 import { createSessionStore, type SessionStore } from './session.js';
 import { createSettingsStore } from './settings.js';
+import { createSsoStore } from './sso.js';
 import { createSyncRunsStore } from './sync-runs.js';
 import { createWebhooksStore } from './webhooks.js';
 
@@ -46,7 +46,7 @@ export function createStores(env: StoreEnvironment) {
     groupSync: createSettingsStore(api.settings.groupSync),
     presenceSettings: createSettingsStore<PresenceSyncSettings>({ get: api.presence.settings.get, put: (v) => api.presence.settings.put(v) }),
     presenceHealth: createPagedListStore(api.presence.health),
-    sso: createSettingsStore<SsoSettings>({ get: api.sso.get, put: (v) => api.sso.put(v) }),
+    sso: createSsoStore(api),
     schedule: createSettingsStore<ScheduleSettings>({ get: api.schedule.get, put: (v) => api.schedule.put(v) }),
     /** Names of Entra groups seen in the picker, to label selected ids. */
     groupNames: signal<Record<string, string>>({}),

@@ -12,22 +12,26 @@ export function createPagedListStore<T>(fetchPage: (cursor: string | null) => Pr
   const nextCursor = signal<string | null>(null);
   const loading = signal(false);
   const problem = signal<Message | null>(null);
+  /** Counts loads: only the latest one's answer is shown (an older search may answer last). */
+  let latest = 0;
   return {
     items,
     nextCursor,
     loading,
     problem,
     async load(more = false): Promise<void> {
+      const mine = ++latest;
       loading.value = true;
       try {
         const page = await fetchPage(more ? nextCursor.value : null);
+        if (mine !== latest) return;
         items.value = more ? [...items.value, ...page.items] : page.items;
         nextCursor.value = page.nextCursor;
         problem.value = null;
       } catch (error) {
-        problem.value = errorMessage(error);
+        if (mine === latest) problem.value = errorMessage(error);
       } finally {
-        loading.value = false;
+        if (mine === latest) loading.value = false;
       }
     },
   };
