@@ -22,6 +22,7 @@ export {
   type ContactRunOptions,
 } from './runner.js';
 export { contactSyncService, configureContactFollow, type FollowOptions } from './service.js';
+export { forgetContactDeltas } from './mailbox-sync.js';
 export { listSharedMailboxes, sharedMailboxView, type SharedMailboxView } from './scope.js';
 export { phonebookView, getPhonebook, type PhonebookView } from './phonebooks.js';
 export { contactView, listPhonebooks, phonebookContacts, phonebookListQuery, type ContactView, type After } from './queries.js';

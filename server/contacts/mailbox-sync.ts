@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isAppError } from '../errors.js';
 import type { GraphClient } from '../graph/index.js';
-import { nowIso, type Database } from '../store/index.js';
+import { nowIso, type Database, type Store } from '../store/index.js';
 import { publishEvents } from '../webhooks/index.js';
 import { applyFolderPage, removeFolder, removeUnseen, type ContactCounts } from './contact-rows.js';
 import { CONTACT_SELECT, folderDeltaPath, listFolders, outlookContact, OUTLOOK_PAGE, type Folder } from './outlook.js';
@@ -17,6 +17,8 @@ export interface MailboxJob {
   mailboxId: string;
   /** Ignore stored delta links: every folder is read in full. */
   full: boolean;
+  /** When the run chose its Graph client: a forgetting since then (forgetContactDeltas) wins over the links it saves. */
+  startedAt: string;
   counts: ContactCounts;
   tally: SkipTally;
   /** Contacts read from Graph (progress). */
@@ -35,8 +37,17 @@ async function saveFolder(job: MailboxJob, folder: Folder, deltaLink: string | n
   await job.db
     .insertInto('contact_folder')
     .values({ tenant_id: job.tenantId, phonebook_id: job.phonebookId, folder_id: folder.id, ...values })
-    .onConflict((oc) => oc.columns(['phonebook_id', 'folder_id']).doUpdateSet(values))
+    .onConflict((oc) => oc.columns(['phonebook_id', 'folder_id']).doUpdateSet(values).where('contact_folder.updated_at', '<=', job.startedAt))
     .execute();
+}
+
+/**
+ * The tenant's contact delta links are dropped (another tenant, app or Graph endpoint): every
+ * folder's next round is a full one. Dated now, so that a run still going on the old connection does
+ * not save its links over it (saveFolder).
+ */
+export async function forgetContactDeltas(store: Store, tenantId: string): Promise<void> {
+  await store.db.updateTable('contact_folder').set({ delta_link: null, updated_at: nowIso() }).where('tenant_id', '=', tenantId).execute();
 }
 
 /** One delta round of a folder; a full round also removes what it did not list. Returns the next deltaLink. */

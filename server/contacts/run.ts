@@ -19,6 +19,8 @@ export interface RunInput {
   runId: string;
   /** Ignore stored delta links. */
   full: boolean;
+  /** When the run chose its Graph client (see MailboxJob). */
+  startedAt: string;
   /** Mailboxes read at once (each mailbox reads its folders one after the other). */
   concurrency: number;
   shouldStop: () => boolean;
@@ -27,7 +29,7 @@ export interface RunInput {
 export class ContactRunStopped extends Error {}
 
 /** Errors that concern the whole tenant (credentials, permission, network): the run stops. */
-const FATAL = new Set(['graph_auth_failed', 'graph_secret_invalid', 'graph_secret_expired', 'graph_consent_required', 'graph_tenant_not_found', 'graph_client_not_found', 'graph_unreachable', 'integration_not_connected', 'integration_disabled']);
+const FATAL = new Set(['graph_auth_failed', 'graph_token_unavailable', 'graph_secret_invalid', 'graph_secret_expired', 'graph_consent_required', 'graph_tenant_not_found', 'graph_client_not_found', 'graph_unreachable', 'integration_not_connected', 'integration_disabled']);
 
 function isFatal(error: unknown): boolean {
   // Not from Graph (e.g. the owner's extension was deleted by a directory run meanwhile): this mailbox only.
@@ -80,6 +82,7 @@ async function syncTarget(input: RunInput, target: MailboxTarget, existing: Map<
       phonebookId: phonebook.id,
       mailboxId: target.mailboxId,
       full: input.full,
+      startedAt: input.startedAt,
       counts: state.counts,
       tally,
       onSeen: (n) => (state.progress.seen += n),

@@ -68,6 +68,7 @@ async function finish(deps: ContactSyncDeps, tenantId: string, runId: string, ex
  * the running one (`queue`). Returns the run id (`GET /api/v1/sync-runs/{id}` shows it).
  */
 export async function startContactSync(deps: ContactSyncDeps, tenantId: string, options: ContactRunOptions): Promise<string> {
+  const startedAt = nowIso();
   const graph = options.graph ?? (await graphForTenant(deps, tenantId));
   const settings = await getContactSyncSettings(deps.store, tenantId);
   // With both parts off, a run still removes the phonebooks they left behind.
@@ -79,11 +80,11 @@ export async function startContactSync(deps: ContactSyncDeps, tenantId: string, 
   await closeStaleRuns(deps.store);
   const request = { kind: CONTACTS_RUN_KIND, trigger: options.trigger, full: options.full === true, queue: options.queue === true, staleBefore: staleBefore(deps.store) };
   const claim = await claimRunSlot(deps.store.db, tenantId, request);
-  if (claim.started) launch(deps, tenantId, claim.id, graph, { ...options, full: claim.full });
+  if (claim.started) launch(deps, tenantId, { runId: claim.id, startedAt }, graph, { ...options, full: claim.full });
   return claim.id;
 }
 
-function launch(deps: ContactSyncDeps, tenantId: string, runId: string, graph: GraphClient, options: ContactRunOptions): void {
+function launch(deps: ContactSyncDeps, tenantId: string, { runId, startedAt }: { runId: string; startedAt: string }, graph: GraphClient, options: ContactRunOptions): void {
   const execution: Execution = { tenantId, stop: false, promise: Promise.resolve() };
   const stopBeating = keepAlive(deps.store, () => saveRun(deps.store.db, runId, {}));
   const input = {
@@ -91,6 +92,7 @@ function launch(deps: ContactSyncDeps, tenantId: string, runId: string, graph: G
     graph,
     tenantId,
     runId,
+    startedAt,
     full: options.full === true,
     concurrency: options.concurrency ?? 8,
     shouldStop: () => execution.stop,

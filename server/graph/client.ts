@@ -40,7 +40,7 @@ export interface GraphClient {
 export function createGraphClient(credentials: GraphCredentials, options: GraphClientOptions): GraphClient {
   const endpoint = credentials.graphEndpoint.replace(/\/+$/, '');
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const tokens = createTokenSource({ ...credentials, graphEndpoint: endpoint }, options.transport);
+  const tokens = createTokenSource({ ...credentials, graphEndpoint: endpoint }, options.transport, retry);
   const requester = createRequester({
     endpoint,
     transport: options.transport,

@@ -13,6 +13,7 @@ registerErrorCodes({
   graph_consent_required: 403,
   graph_permission_missing: 403,
   graph_auth_failed: 502,
+  graph_token_unavailable: 503,
   graph_not_found: 404,
   graph_bad_request: 502,
   graph_throttled: 503,
@@ -71,13 +72,21 @@ export function aadstsNumber(error: unknown): number | undefined {
   return match?.[1] ? Number(match[1]) : undefined;
 }
 
+/** The errorCode of the AuthError our MSAL network client throws when the token endpoint kept failing (token.ts). */
+export const TOKEN_ENDPOINT_UNAVAILABLE = 'token_endpoint_unavailable';
+
 /** Turns whatever MSAL threw into one of our codes; never includes the secret or a token. */
 export function tokenError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const number = aadstsNumber(error);
   const known = number === undefined ? undefined : aadsts[number];
   if (known) return new AppError(known.code, known.message, { hint: known.hint, aadsts: number });
-  const errorCode = (error as { errorCode?: unknown } | null)?.errorCode;
+  const { errorCode, errorMessage } = (error ?? {}) as { errorCode?: unknown; errorMessage?: unknown };
+  if (errorCode === TOKEN_ENDPOINT_UNAVAILABLE) {
+    return new AppError('graph_token_unavailable', `Entra ID's token endpoint was unavailable (${String(errorMessage)}).`, {
+      hint: "A temporary problem at Microsoft or on the way there, not the tenant ID, client ID or secret: the next sync tries again. If it lasts, check Microsoft 365 service health and this server's outbound HTTPS to authorityHost.",
+    });
+  }
   if (errorCode === 'network_error' || errorCode === 'endpoints_resolution_error') {
     return new AppError('graph_unreachable', 'The Entra token endpoint could not be reached.', {
       hint: 'Check authorityHost, DNS and outbound HTTPS from this server (and GRAPH_CA_FILE behind a TLS-inspecting proxy).',

@@ -1,5 +1,7 @@
-import { ConfidentialClientApplication, LogLevel, type INetworkModule, type NetworkResponse } from '@azure/msal-node';
-import { tokenError } from './errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthError, ConfidentialClientApplication, LogLevel, type INetworkModule, type NetworkResponse } from '@azure/msal-node';
+import { TOKEN_ENDPOINT_UNAVAILABLE, tokenError } from './errors.js';
+import { backoffMs, isTransientNetworkError, retryAfterMs, type RetryPolicy } from './policy.js';
 import type { Transport } from './transport.js';
 
 /** What identifies an app registration in a tenant (and how to reach its cloud). */
@@ -24,26 +26,58 @@ export interface TokenSource {
   get(options?: { refresh?: boolean }): Promise<AppToken>;
 }
 
-/** msal-node's HTTP client, over our fetch (which trusts GRAPH_CA_FILE: msal would not). */
-function networkClient(transport: Transport): INetworkModule {
-  const send = async <T>(method: string, url: string, options?: { headers?: Record<string, string>; body?: string }) => {
-    const response = await transport.fetch(url, {
-      method,
-      ...(options?.headers ? { headers: options.headers } : {}),
-      ...(options?.body === undefined ? {} : { body: options.body }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    let body: unknown = {};
+type SendOptions = { headers?: Record<string, string>; body?: string };
+
+/** One HTTP exchange with Entra, answered in MSAL's shape. */
+async function exchange<T>(transport: Transport, method: string, url: string, options?: SendOptions): Promise<NetworkResponse<T>> {
+  const response = await transport.fetch(url, {
+    method,
+    ...(options?.headers ? { headers: options.headers } : {}),
+    ...(options?.body === undefined ? {} : { body: options.body }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let body: unknown = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = { error: 'invalid_response', error_description: `HTTP ${response.status} without JSON` };
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  return { headers, body: body as T, status: response.status };
+}
+
+/** Entra throttling (429, with Retry-After for client credentials) and server errors: worth another try. */
+const transientStatus = (status: number) => status === 429 || status >= 500;
+
+/**
+ * An exchange with Graph's retry policy: network resets, 429 and 5xx are tried again after
+ * Retry-After or a jittered backoff. MSAL never sees such an answer: it would remember it as a
+ * throttle and fail the next requests unsent, as if the credentials were wrong. What still fails at
+ * the end is an AuthError (MSAL passes those on unchanged), for tokenError to name.
+ */
+async function withRetries<T>(retry: RetryPolicy, send: () => Promise<NetworkResponse<T>>): Promise<NetworkResponse<T>> {
+  for (let n = 0; ; n++) {
+    const last = n >= retry.maxAttempts - 1;
+    let response: NetworkResponse<T>;
     try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      body = { error: 'invalid_response', error_description: `HTTP ${response.status} without JSON` };
+      response = await send();
+    } catch (error) {
+      if (!isTransientNetworkError(error)) throw error;
+      if (last) throw new AuthError(TOKEN_ENDPOINT_UNAVAILABLE, '', `no answer after ${retry.maxAttempts} attempts`);
+      await sleep(backoffMs(retry, n, undefined));
+      continue;
     }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => (headers[key] = value));
-    return { headers, body: body as T, status: response.status } satisfies NetworkResponse<T>;
-  };
+    if (!transientStatus(response.status)) return response;
+    if (last) throw new AuthError(TOKEN_ENDPOINT_UNAVAILABLE, '', `HTTP ${response.status} after ${retry.maxAttempts} attempts`);
+    await sleep(backoffMs(retry, n, retryAfterMs(response.headers['retry-after'])));
+  }
+}
+
+/** msal-node's HTTP client, over our fetch (which trusts GRAPH_CA_FILE: msal would not). */
+function networkClient(transport: Transport, retry: RetryPolicy): INetworkModule {
+  const send = <T>(method: string, url: string, options?: SendOptions) => withRetries(retry, () => exchange<T>(transport, method, url, options));
   return {
     sendGetRequestAsync: (url, options) => send('GET', url, options),
     sendPostRequestAsync: (url, options) => send('POST', url, options),
@@ -96,9 +130,9 @@ export const graphScope = (graphEndpoint: string): string => `${graphResource(gr
 
 /**
  * App-only tokens for Graph through msal-node's client-credentials flow; MSAL caches a token in
- * memory until shortly before it expires.
+ * memory until shortly before it expires. The token endpoint is retried like Graph (`retry`).
  */
-export function createTokenSource(credentials: GraphCredentials, transport: Transport): TokenSource {
+export function createTokenSource(credentials: GraphCredentials, transport: Transport, retry: RetryPolicy): TokenSource {
   const host = credentials.authorityHost.replace(/\/+$/, '');
   const msal = new ConfidentialClientApplication({
     auth: {
@@ -109,7 +143,7 @@ export function createTokenSource(credentials: GraphCredentials, transport: Tran
       authorityMetadata: authorityMetadata(host, credentials.tenantId),
     },
     system: {
-      networkClient: networkClient(transport),
+      networkClient: networkClient(transport, retry),
       disableInternalRetries: true,
       loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
     },

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { forgetContactDeltas } from '../contacts/index.js';
+import { forgetSyncState } from '../directory/index.js';
 import { AppError } from '../errors.js';
 import { clientSecretContext, graphForCredentials, type GraphCredentials } from '../graph/index.js';
 import { refreshChangeTracking } from '../jobs/index.js';
@@ -76,26 +78,59 @@ async function requireRow(deps: IntegrationDeps, tenantId: string): Promise<Inte
   return row;
 }
 
+/** Where a connection points: the tenant and app, and the endpoints the secret and its tokens are sent to. */
+type Target = Omit<GraphCredentials, 'clientSecret'>;
+
+/** What a reconnect changes of the saved connection: ids compared case-insensitively, URLs exactly. */
+function changedFields(existing: IntegrationRow, target: Target): Array<keyof Target> {
+  const saved: Target = { tenantId: existing.entra_tenant_id, clientId: existing.client_id, authorityHost: existing.authority_host, graphEndpoint: existing.graph_endpoint };
+  const differs = (key: keyof Target) => (key === 'tenantId' || key === 'clientId' ? saved[key].toLowerCase() !== target[key].toLowerCase() : saved[key] !== target[key]);
+  return (Object.keys(saved) as Array<keyof Target>).filter(differs);
+}
+
+/**
+ * The saved secret, for a reconnect that leaves it out: only towards the tenant, app and endpoints
+ * it was saved for, so that a changed authorityHost or graphEndpoint never receives it (or its tokens).
+ */
+function storedSecret(deps: IntegrationDeps, tenantId: string, existing: IntegrationRow | undefined, target: Target): string {
+  if (!existing) {
+    throw new AppError('validation_failed', 'clientSecret is required to connect.', {
+      fields: [{ path: 'body.clientSecret', message: "paste the secret's Value from Certificates & secrets" }],
+    });
+  }
+  const changed = changedFields(existing, target);
+  if (changed.length > 0) {
+    throw new AppError('validation_failed', `Enter clientSecret again: the saved secret is only sent to the tenant, app and endpoints it was saved for, and this changes ${changed.join(', ')}.`, {
+      fields: [{ path: 'body.clientSecret', message: 'enter the secret again: the saved one is only sent to the tenant, app and endpoints it was saved for' }],
+    });
+  }
+  return deps.store.secrets.open(existing.client_secret, clientSecretContext(tenantId));
+}
+
+/**
+ * Another tenant, app or Graph endpoint: the stored delta links belong to the old one (Graph would
+ * refuse them, or they describe another directory), so the next runs start with full rounds.
+ */
+async function forgetDeltasIfRetargeted(deps: IntegrationDeps, tenantId: string, existing: IntegrationRow | undefined, saved: Target): Promise<void> {
+  if (!existing || changedFields(existing, saved).every((field) => field === 'authorityHost')) return;
+  await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
+  await forgetContactDeltas(deps.store, tenantId);
+}
+
 /**
  * Connect (or reconfigure): acquires an app-only token with the given credentials and probes the
  * permissions before anything is saved, so a typo never replaces a working configuration.
  */
 export async function connect(deps: IntegrationDeps, tenantId: string, input: ConnectInput): Promise<PermissionReport[]> {
   const existing = await integrationRepo(deps.store.db).get(tenantId);
-  const secret =
-    input.clientSecret ?? (existing ? deps.store.secrets.open(existing.client_secret, clientSecretContext(tenantId)) : undefined);
-  if (secret === undefined) {
-    throw new AppError('validation_failed', 'clientSecret is required to connect.', {
-      fields: [{ path: 'body.clientSecret', message: "paste the secret's Value from Certificates & secrets" }],
-    });
-  }
-  const credentials: GraphCredentials = {
+  const target: Target = {
     tenantId: input.tenantId,
     clientId: input.clientId,
-    clientSecret: secret,
     authorityHost: input.authorityHost ?? existing?.authority_host ?? DEFAULT_AUTHORITY_HOST,
     graphEndpoint: input.graphEndpoint ?? existing?.graph_endpoint ?? DEFAULT_GRAPH_ENDPOINT,
   };
+  const secret = input.clientSecret ?? storedSecret(deps, tenantId, existing, target);
+  const credentials: GraphCredentials = { ...target, clientSecret: secret };
   const { entraTenantId, permissions, secretExpiresAt } = await verify(deps, tenantId, credentials);
   const now = nowIso();
   await integrationRepo(deps.store.db).upsert({
@@ -114,6 +149,8 @@ export async function connect(deps: IntegrationDeps, tenantId: string, input: Co
     created_at: existing?.created_at ?? now,
     updated_at: now,
   });
+  // After saving: a run started before then works with the old connection, and the forgetting outlives its links.
+  await forgetDeltasIfRetargeted(deps, tenantId, existing, { ...target, tenantId: entraTenantId });
   await refreshChangeTracking(deps.store, tenantId);
   return permissions;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { dropWaitingRuns, forgetSyncState, settleExtensions, settleGroups, stopRuns, unfreeze } from '../directory/index.js';
+import { dropWaitingRuns, forgetSyncState, GROUP_SYNC, readSettings, settleExtensions, settleGroups, stopRuns, unfreeze, USER_SYNC } from '../directory/index.js';
 import { stopContactRuns } from '../contacts/index.js';
 import { AppError } from '../errors.js';
-import { refreshChangeTracking } from '../jobs/index.js';
+import { dropTenantSubscriptions, refreshChangeTracking } from '../jobs/index.js';
 import { integrationRepo, nowIso, type Store } from '../store/index.js';
 import type { IntegrationDeps } from './connect.js';
 import { notifyIntegrationEnded } from './ended.js';
@@ -33,6 +33,7 @@ async function endRuns(store: Store, tenantId: string, reason: string): Promise<
  */
 export async function disableIntegration(deps: IntegrationDeps, tenantId: string, choice: SettleInput): Promise<void> {
   await requireStatus(deps, tenantId, ['connected'], 'disable');
+  await dropTenantSubscriptions(deps, tenantId);
   await integrationRepo(deps.store.db).update(tenantId, { status: 'disabled', updated_at: nowIso() });
   await endRuns(deps.store, tenantId, 'The integration was disabled.');
   await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'read-only');
@@ -41,11 +42,16 @@ export async function disableIntegration(deps: IntegrationDeps, tenantId: string
   await notifyIntegrationEnded(deps.store, tenantId, 'disabled');
 }
 
-/** Enable: kept objects become Entra-managed again; the next run brings back deleted ones. */
+/**
+ * Enable: kept objects of the syncs that are on become Entra-managed again (those of a sync paused
+ * with "keep" stay read-only until it resumes, SPEC §2–3); the next run brings back deleted ones.
+ */
 export async function enableIntegration(deps: IntegrationDeps, tenantId: string): Promise<void> {
   await requireStatus(deps, tenantId, ['disabled'], 'enable');
   await integrationRepo(deps.store.db).update(tenantId, { status: 'connected', updated_at: nowIso() });
-  await unfreeze(deps.store, tenantId, { extensions: true, groups: true });
+  const users = await readSettings(deps.store, tenantId, USER_SYNC);
+  const groups = await readSettings(deps.store, tenantId, GROUP_SYNC);
+  await unfreeze(deps.store, tenantId, { extensions: users.enabled, groups: groups.enabled });
   // Objects deleted while disabled must come back: the next run is a full one.
   await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
   await refreshChangeTracking(deps.store, tenantId);
@@ -61,6 +67,7 @@ export async function disconnectIntegration(deps: IntegrationDeps, tenantId: str
   await settleExtensions(deps.store, tenantId, choice.deleteExtensions ? 'delete' : 'release');
   await settleGroups(deps.store, tenantId, choice.deleteGroups ? 'delete' : 'release');
   await forgetSyncState(deps.store, tenantId, { users: true, groups: true });
+  await dropTenantSubscriptions(deps, tenantId);
   await integrationRepo(deps.store.db).remove(tenantId);
   await refreshChangeTracking(deps.store, tenantId);
   await notifyIntegrationEnded(deps.store, tenantId, 'disconnected');

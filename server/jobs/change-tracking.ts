@@ -5,7 +5,7 @@ import { integrationRepo, type Store } from '../store/index.js';
 import type { ChangeDebouncer } from './debounce.js';
 import type { Job, JobRunner } from './runner.js';
 import { getScheduleSettings, scheduleCron } from './schedule-settings.js';
-import { dropSubscription, ensureSubscriptions, renewSubscription, subscriptionRepo } from './subscriptions.js';
+import { dropTenantSubscriptions, ensureSubscriptions, renewSubscription, subscriptionRepo } from './subscriptions.js';
 import { DELTA_SYNC, FULL_SYNC, syncKey } from './sync-jobs.js';
 
 /** How a tenant learns about changes between scheduled runs. */
@@ -29,13 +29,6 @@ async function syncEnabled(store: Store, tenantId: string): Promise<boolean> {
   }
 }
 
-async function dropAll(deps: TrackingDeps, tenantId: string, connected: boolean): Promise<void> {
-  const subscriptions = await subscriptionRepo(deps.store).ofTenant(tenantId);
-  if (subscriptions.length === 0) return;
-  const graph = connected ? await graphForTenant(deps, tenantId) : undefined;
-  for (const s of subscriptions) await dropSubscription(deps.store, graph, s.id);
-}
-
 /** Queues the next delta poll (a queued one absorbs it). */
 export async function queuePoll(deps: TrackingDeps, tenantId: string): Promise<void> {
   if (deps.modes.get(tenantId) !== 'polling') return;
@@ -57,17 +50,18 @@ export async function reconcileTenant(deps: TrackingDeps, tenantId: string): Pro
   let mode: TrackingMode = active && settings.changeTrigger.enabled ? 'polling' : 'off';
   if (mode !== 'off' && deps.config.publicUrl) {
     try {
-      await ensureSubscriptions(deps.store, await graphForTenant(deps, tenantId), tenantId, deps.config.publicUrl, Date.now());
+      await ensureSubscriptions(deps, tenantId, deps.config.publicUrl, Date.now());
       mode = 'notifications';
     } catch (error) {
       const code = (error as { code?: string }).code;
       deps.log.warn({ tenantId, code, err: error }, 'cannot subscribe to Graph change notifications; polling with delta instead');
     }
   }
-  if (mode !== 'notifications') await dropAll(deps, tenantId, connected);
-  const previous = deps.modes.get(tenantId);
+  if (mode !== 'notifications') await dropTenantSubscriptions(deps, tenantId);
   deps.modes.set(tenantId, mode);
-  if (mode === 'polling' && previous !== 'polling') await queuePoll(deps, tenantId);
+  // Every time, not only when polling starts: a queued poll absorbs this one, and a lost one (its
+  // job failed before queueing the next) is queued again.
+  if (mode === 'polling') await queuePoll(deps, tenantId);
   return mode;
 }
 

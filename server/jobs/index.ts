@@ -8,16 +8,18 @@
  *   polling otherwise, debounced by `changeTrigger`.
  *
  * Other modules call `refreshChangeTracking(store, tenantId)` after connecting/disconnecting the
- * integration or switching sync on/off, so subscriptions and schedules follow at once.
+ * integration or switching sync on/off, so subscriptions and schedules follow at once, and
+ * `dropTenantSubscriptions` before disabling or disconnecting (Graph still takes its credentials).
  */
 export type { Clock } from './clock.js';
-export type { CronSpec, EnqueueOptions, Job, JobHandler, JobPayload, JobRunner, ScheduleOptions } from './runner.js';
+export type { CronSpec, EnqueueOptions, Job, JobHandler, JobPayload, JobRunner, ScheduleOptions, WorkOptions } from './runner.js';
 export { EmbeddedJobRunner, type EmbeddedRunnerOptions } from './embedded-runner.js';
 export { FAILED_JOB_RETENTION_DAYS, pruneFailedJobs } from './job-repo.js';
 export { PostgresJobRunner, jobsSchemaName, type PostgresRunnerOptions } from './postgres-runner.js';
 export { scheduleSettings, scheduleCron, type ScheduleSettings } from './schedule-settings.js';
 export { handleGraphNotifications, notificationBody, validationToken, type AuthenticItem, type NotificationBody, type NotificationHandler } from './notifications.js';
 export type { TrackingMode } from './change-tracking.js';
+export { dropTenantSubscriptions } from './subscriptions.js';
 export {
   acceptLifecycle,
   acceptNotifications,

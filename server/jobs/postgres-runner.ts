@@ -4,7 +4,7 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../store/index.js';
 import { scheduleRepo } from './job-repo.js';
 import { fireSchedule, nextScheduledRun, saveSchedule } from './schedule-fire.js';
-import type { CronSpec, EnqueueOptions, Job, JobHandler, JobPayload, JobRunner, ScheduleOptions } from './runner.js';
+import type { CronSpec, EnqueueOptions, Job, JobHandler, JobPayload, JobRunner, ScheduleOptions, WorkOptions } from './runner.js';
 
 export interface PostgresRunnerOptions {
   connectionString: string;
@@ -14,7 +14,10 @@ export interface PostgresRunnerOptions {
   concurrency?: number;
   /** How often idle workers look for work (default 2 s, pg-boss's minimum is 0.5 s). */
   pollSeconds?: number;
-  /** A job active this long is taken to belong to a dead instance and is retried elsewhere (default 5 min). */
+  /**
+   * A job active this long is taken to belong to a dead instance and is retried elsewhere (default
+   * 5 min). Not `long` jobs: they get LONG_EXPIRE_SECONDS.
+   */
   expireSeconds?: number;
   /** How often expired jobs are looked for (pg-boss maintenance; default 60 s). */
   maintenanceSeconds?: number;
@@ -33,6 +36,12 @@ interface JobData {
 
 /** The queue whose one-a-minute cron fires every tenant's due schedules, once across all instances. */
 const TICK = 'ucbridge.schedule-tick';
+/**
+ * Expiry of `long` jobs: pg-boss's longest (it refuses 24 h). They show their liveness another way
+ * (a sync run's heartbeat: see queueAbandonedRuns), and pg-boss would fail one still running at
+ * expiry and retry it beside it.
+ */
+const LONG_EXPIRE_SECONDS = 23 * 3600;
 /** Advisory-lock class of singleton keys (keeps them apart from other advisory locks). */
 const LOCK_CLASS = 0x75636a; // "ucj"
 
@@ -41,9 +50,10 @@ export const jobsSchemaName = (schema: string | undefined): string => (schema ? 
 
 /**
  * The scaled-out runner: jobs live in pg-boss on the shared PostgreSQL, so any instance may run
- * any job; one whose instance died expires and is retried by another. Singleton keys hold a
- * session advisory lock while they run (released by PostgreSQL if the holder dies), and a queued
- * job with the same key absorbs new requests. Tenant schedules stay in `job_schedule` (pg-boss 10
+ * any job; one whose instance died expires and is retried by another (`long` jobs are taken over
+ * through their own liveness instead). Singleton keys hold a session advisory lock while they run
+ * (released by PostgreSQL if the holder dies), and a queued job with the same key absorbs new
+ * requests. Tenant schedules stay in `job_schedule` (pg-boss 10
  * keys its schedules by queue name only, which would mean a queue and a worker per tenant); the
  * cluster-wide pg-boss cron `TICK` fires the due ones, so no process owns a timer.
  */
@@ -52,6 +62,7 @@ export class PostgresJobRunner implements JobRunner {
   private readonly pool: pg.Pool;
   private readonly schedules;
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly longJobs = new Set<string>();
   private readonly queues = new Set<string>();
   private started = false;
 
@@ -71,8 +82,9 @@ export class PostgresJobRunner implements JobRunner {
     this.pool.on('error', (error: unknown) => options.onError?.(error));
   }
 
-  work(name: string, handler: JobHandler): void {
+  work(name: string, handler: JobHandler, options: WorkOptions = {}): void {
     this.handlers.set(name, handler);
+    if (options.long) this.longJobs.add(name);
   }
 
   async enqueue(name: string, tenantId: string, options: EnqueueOptions = {}): Promise<string> {
@@ -86,7 +98,7 @@ export class PostgresJobRunner implements JobRunner {
       retryLimit: Math.max(1, options.retryLimit ?? 0),
       retryDelay: retryBase,
       retryBackoff: true,
-      expireInSeconds: this.options.expireSeconds ?? 300,
+      expireInSeconds: this.longJobs.has(name) ? LONG_EXPIRE_SECONDS : (this.options.expireSeconds ?? 300),
     };
     const key = options.singletonKey;
     if (!key) return this.sent(await this.boss.send(name, data, send), name);
@@ -142,7 +154,8 @@ export class PostgresJobRunner implements JobRunner {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    // Jobs still running when the timeout ends expire and are retried by another instance.
+    // Jobs still running when the timeout ends expire and are retried by another instance (long
+    // ones: their sync run's heartbeat goes stale and another instance resumes it).
     const timeout = this.options.stopTimeoutMs ?? 10_000;
     await this.boss.stop({ graceful: true, wait: true, timeout });
     // A sync still running holds its lock connection until the directory service stops it (after

@@ -19,6 +19,15 @@ export interface Job {
 
 export type JobHandler = (job: Job) => Promise<void>;
 
+export interface WorkOptions {
+  /**
+   * The job runs as long as its work takes (a directory sync of a large tenant) and shows that it
+   * is alive another way (the sync run's heartbeat): the scaled-out runner gives it the longest
+   * expiry pg-boss allows, so it is not failed and retried beside itself after `expireSeconds`.
+   */
+  long?: boolean;
+}
+
 export interface EnqueueOptions {
   payload?: JobPayload;
   /**
@@ -47,7 +56,7 @@ export interface ScheduleOptions {
 
 export interface JobRunner {
   /** Registers the handler of a job name (before `start`). */
-  work(name: string, handler: JobHandler): void;
+  work(name: string, handler: JobHandler, options?: WorkOptions): void;
   /** Queues a job; returns its id (an existing queued job's id when it absorbed the request). */
   enqueue(name: string, tenantId: string, options?: EnqueueOptions): Promise<string>;
   /**

@@ -71,14 +71,28 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
     log,
     reconcile: (tenantId) => reconcileTenant(runtime, tenantId),
   };
-  runner.work(FULL_SYNC, async (job) => {
-    await runDirectorySync(syncDeps, runner, job);
-  });
-  runner.work(DELTA_SYNC, async (job) => {
-    debounce.started(job.tenantId);
-    await runDirectorySync(syncDeps, runner, job);
-    await queuePoll(runtime, job.tenantId);
-  });
+  // Sync jobs last as long as their run, whose heartbeat shows it is alive.
+  const long = { long: true };
+  runner.work(
+    FULL_SYNC,
+    async (job) => {
+      await runDirectorySync(syncDeps, runner, job);
+    },
+    long,
+  );
+  runner.work(
+    DELTA_SYNC,
+    async (job) => {
+      debounce.started(job.tenantId);
+      try {
+        await runDirectorySync(syncDeps, runner, job);
+      } finally {
+        // Also after a failure: polling must go on, and delta jobs are not retried (once on PostgreSQL).
+        await queuePoll(runtime, job.tenantId);
+      }
+    },
+    long,
+  );
   runner.work(LIFECYCLE, (job) => handleLifecycle(runtime, job));
 
   const loops: Repeating[] = [];

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { Config } from '../config.js';
 import { isAppError } from '../errors.js';
-import type { GraphClient } from '../graph/index.js';
-import { nowIso, type Store } from '../store/index.js';
+import { graphForTenant, type GraphClient } from '../graph/index.js';
+import { lockUntilCommit, nowIso, type Store } from '../store/index.js';
 
 /** Directory resources whose changes trigger a sync (Graph: changeType `updated,deleted` only). */
 export const TRACKED_RESOURCES = ['users', 'groups'] as const;
@@ -52,8 +53,9 @@ export function subscriptionRepo(store: Store) {
       const row = await any().where('id', '=', id).executeTakeFirst();
       return row ? view(row) : undefined;
     },
+    /** Longest-lived first: of duplicates, the first of a resource is the one to keep. */
     async ofTenant(tenantId: string): Promise<TrackedSubscription[]> {
-      return (await base().where('tenant_id', '=', tenantId).execute()).map(view);
+      return (await base().where('tenant_id', '=', tenantId).orderBy('expires_at', 'desc').orderBy('id').execute()).map(view);
     },
     async remove(id: string): Promise<void> {
       await store.db.deleteFrom('graph_subscription').where('id', '=', id).execute();
@@ -116,16 +118,68 @@ export async function dropSubscription(store: Store, graph: GraphClient | undefi
   await subscriptionRepo(store).remove(id);
 }
 
+type GraphDeps = { store: Store; config: Pick<Config, 'graphCaFile'> };
+
+/** The tail of each tenant's queue of subscription changes in this process. */
+const queues = new WeakMap<Store, Map<string, Promise<unknown>>>();
+
 /**
- * Makes sure users and groups each have a live subscription: missing ones are created, ones close
- * to expiry renewed (recreated when Graph lost them).
+ * Runs `work` alone for the tenant: after this process's earlier calls, and on PostgreSQL under an
+ * advisory lock that other instances wait for (its transaction stays open while Graph answers).
+ * Two instances reconciling at once would otherwise both create the tenant's subscriptions.
  */
-export async function ensureSubscriptions(store: Store, graph: GraphClient, tenantId: string, publicUrl: string, now: number): Promise<void> {
-  const existing = await subscriptionRepo(store).ofTenant(tenantId);
-  for (const resource of TRACKED_RESOURCES) {
-    const current = existing.find((s) => s.resource === resource);
-    if (current && Date.parse(current.expiresAt) - now > RENEW_WITHIN_MS) continue;
-    if (current && (await renewSubscription(store, graph, current.id, now))) continue;
-    await createSubscription(store, graph, tenantId, resource, publicUrl, now);
-  }
+function aloneForTenant<T>(store: Store, tenantId: string, work: () => Promise<T>): Promise<T> {
+  const key = `graph-subscriptions:${tenantId}`;
+  const tails = queues.get(store) ?? new Map<string, Promise<unknown>>();
+  queues.set(store, tails);
+  const locked = () =>
+    store.dialect === 'postgres'
+      ? store.db.transaction().execute(async (trx) => {
+          await lockUntilCommit(trx, key);
+          return work();
+        })
+      : work();
+  const result = (tails.get(key) ?? Promise.resolve()).then(locked);
+  const tail = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  tails.set(key, tail);
+  void tail.then(() => {
+    if (tails.get(key) === tail) tails.delete(key);
+  });
+  return result;
+}
+
+/**
+ * Makes sure users and groups each have one live subscription: missing ones are created, ones
+ * close to expiry renewed (recreated when Graph lost them), extra ones deleted. The integration is
+ * read under the tenant's lock, so one disabled or disconnected meanwhile gets none.
+ */
+export function ensureSubscriptions(deps: GraphDeps, tenantId: string, publicUrl: string, now: number): Promise<void> {
+  return aloneForTenant(deps.store, tenantId, async () => {
+    const graph = await graphForTenant(deps, tenantId);
+    const existing = await subscriptionRepo(deps.store).ofTenant(tenantId);
+    for (const resource of TRACKED_RESOURCES) {
+      const [current, ...extra] = existing.filter((s) => s.resource === resource);
+      for (const s of extra) await dropSubscription(deps.store, graph, s.id);
+      if (current && Date.parse(current.expiresAt) - now > RENEW_WITHIN_MS) continue;
+      if (current && (await renewSubscription(deps.store, graph, current.id, now))) continue;
+      await createSubscription(deps.store, graph, tenantId, resource, publicUrl, now);
+    }
+  });
+}
+
+/**
+ * Deletes the tenant's directory subscriptions, in Graph too while its credentials are stored
+ * (disabled included): call before disabling or disconnecting, since Graph would otherwise keep
+ * notifying for up to 29 days. Without credentials only the rows go.
+ */
+export function dropTenantSubscriptions(deps: GraphDeps, tenantId: string): Promise<void> {
+  return aloneForTenant(deps.store, tenantId, async () => {
+    const subscriptions = await subscriptionRepo(deps.store).ofTenant(tenantId);
+    if (subscriptions.length === 0) return;
+    const graph = await graphForTenant(deps, tenantId, { allowDisabled: true }).catch(() => undefined);
+    for (const s of subscriptions) await dropSubscription(deps.store, graph, s.id);
+  });
 }

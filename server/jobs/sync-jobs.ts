@@ -17,11 +17,32 @@ const BUSY_CODES = new Set(['sync_run_active']);
 const BUSY_RETRY_MS = 5_000;
 
 /**
+ * Whether a full sync due at `scheduledFor` is done or under way: a scheduled run (always full)
+ * started since then succeeded, or still runs with a live heartbeat.
+ */
+async function fullSyncServed(store: Store, tenantId: string, scheduledFor: string): Promise<boolean> {
+  const run = await store.db
+    .selectFrom('sync_run')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'directory')
+    .where('trigger', '=', 'schedule')
+    .where('created_at', '>=', scheduledFor)
+    .where((eb) => eb.or([eb('status', '=', 'succeeded'), eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '>=', staleBefore(store))])]))
+    .executeTakeFirst();
+  return run !== undefined;
+}
+
+/**
  * Runs a directory sync for the job and waits for it, so the runner's singleton key really means
- * one sync per tenant. A held run (deletion guard) waits for an admin, so it is not retried.
+ * one sync per tenant. A held run (deletion guard) waits for an admin, so it is not retried. A
+ * full sync job retried or queued again while its own run went on (an expired job, a busy key)
+ * ends once that run serves it, instead of running a second full sync after it.
  */
 export async function runDirectorySync(deps: SyncDeps, runner: JobRunner, job: Job): Promise<string | undefined> {
   const full = job.name === FULL_SYNC;
+  const { scheduledFor } = job.payload;
+  if (full && typeof scheduledFor === 'string' && (await fullSyncServed(deps.store, job.tenantId, scheduledFor))) return undefined;
   try {
     const runId = await startSync(deps, job.tenantId, { trigger: full ? 'schedule' : 'change', full });
     await waitForRun(deps.store, runId);

@@ -86,6 +86,20 @@ describe('admin page against the emulator', () => {
     expect(await page.locator('[data-status]').first().getAttribute('data-status')).toBe('connected');
   });
 
+  it('asks for the secret again when the connection would point elsewhere, and keeps it otherwise', async () => {
+    const save = () => page.getByRole('button', { name: 'Save and check permissions' }).click();
+    const graphField = page.getByLabel('Microsoft Graph endpoint');
+    if (!(await graphField.isVisible())) await page.getByText('National cloud endpoints').click();
+    await graphField.fill(emu.graph.replace('127.0.0.1', 'localhost'));
+    expect(await page.locator('#clientSecret-hint').textContent()).toBe('The secret’s Value from Certificates & secrets in the app registration.');
+    await save();
+    await expect.poll(() => page.locator('#clientSecret-error').textContent()).toBe('Required.');
+    await graphField.fill(emu.graph);
+    expect(await page.locator('#clientSecret-hint').textContent()).toBe('Leave empty to keep the stored secret.');
+    await save();
+    await page.getByText('Connected. The permission report shows what each permission enables.').waitFor();
+  });
+
   it('configures user sync; the first save starts the initial sync', async () => {
     await nav('User sync');
     await page.getByLabel('Sync users from Entra ID').check();

@@ -105,16 +105,31 @@ describe('faults injected through the control API', () => {
     expect(emu.ops.requests({ path: '/v1.0/groups' })[0]).toMatchObject({ status: 0, fault: 'reset' });
   });
 
-  it('token endpoint faults only when its path is listed', async () => {
+  it("token endpoint faults only when its path is listed, with Entra's error body", async () => {
+    const requestToken = () =>
+      fetch(`${emu.authority}/${emu.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+      });
     emu.ops.setFaults({ rate429: 1, retryAfter: 5, paths: ['*/oauth2/v2.0/token'] });
-    const res = await fetch(`${emu.authority}/${emu.tenantId}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
-    });
+    const res = await requestToken();
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('5');
-    expect(((await res.json()) as { error: string }).error).toBe('temporarily_unavailable');
+    expect(await res.json()).toMatchObject({
+      error: 'temporarily_unavailable',
+      error_description: expect.stringMatching(/^AADSTS90024: .*\r\nTrace ID: \S+\r\nCorrelation ID: \S+\r\nTimestamp: /s) as unknown,
+      error_codes: [90024],
+      trace_id: expect.any(String) as unknown,
+      correlation_id: expect.any(String) as unknown,
+      timestamp: expect.any(String) as unknown,
+      error_uri: 'https://login.microsoftonline.com/error?code=90024',
+    });
+    emu.ops.setFaults({ rate5xx: 1, status5xx: 500, retryAfter: null, paths: ['*/oauth2/v2.0/token'] });
+    const failed = await requestToken();
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get('retry-after')).toBeNull();
+    expect(await failed.json()).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033] });
   });
 
   it('GET /_emulator/requests returns the log with app ids; DELETE clears it', async () => {

@@ -22,12 +22,18 @@ export function ConnectForm({ view }: { view: IntegrationView }) {
     graphEndpoint: view.graphEndpoint,
   });
   const set = (field: keyof typeof values) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
+  // The server sends the stored secret only where it was saved for: another tenant, app or endpoint needs it again.
+  const keepsSecret =
+    connected &&
+    values.tenantId.trim().toLowerCase() === view.tenantId?.toLowerCase() &&
+    values.clientId.trim().toLowerCase() === view.clientId?.toLowerCase() &&
+    values.authorityHost.trim().replace(/\/+$/, '') === view.authorityHost &&
+    values.graphEndpoint.trim().replace(/\/+$/, '') === view.graphEndpoint;
   const validate = () =>
     collect({
       tenantId: DOMAIN.test(values.tenantId.trim()) ? undefined : guid(values.tenantId),
       clientId: guid(values.clientId),
-      // Reconfiguring keeps the stored secret when the box is left empty.
-      clientSecret: connected ? undefined : required(values.clientSecret),
+      clientSecret: keepsSecret ? undefined : required(values.clientSecret),
       authorityHost: httpsUrl(values.authorityHost) ?? required(values.authorityHost),
       graphEndpoint: httpsUrl(values.graphEndpoint) ?? required(values.graphEndpoint),
     });
@@ -55,7 +61,7 @@ export function ConnectForm({ view }: { view: IntegrationView }) {
           type="password"
           autoComplete="new-password"
           label={i18n.t('connection.secret')}
-          hint={connected ? i18n.t('connection.secretKeepHint') : i18n.t('connection.secretHint')}
+          hint={keepsSecret ? i18n.t('connection.secretKeepHint') : i18n.t('connection.secretHint')}
           value={values.clientSecret}
           onInput={set('clientSecret')}
           form={form}

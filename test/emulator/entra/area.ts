@@ -1,9 +1,10 @@
 import type { FaultAction } from '../http/faults.js';
 import type { Area } from '../http/pipeline.js';
 import { Router } from '../http/router.js';
-import { json, readForm, text, type EmuRequest, type EmuResponse } from '../http/types.js';
+import { readForm, text, type EmuRequest, type EmuResponse } from '../http/types.js';
 import type { Services } from '../services.js';
 import { registerAuthorize } from './authorize.js';
+import { tokenError } from './errors.js';
 import type { EntraCtx } from './context.js';
 import { registerDiscovery } from './discovery.js';
 import { registerLogout } from './logout.js';
@@ -31,9 +32,8 @@ export function createEntraArea(svc: Services): Area {
       return req.query.get('client_id');
     },
     faultResponse(_req: EmuRequest, action: Exclude<FaultAction, { kind: 'none' | 'reset' }>): EmuResponse {
-      const status = action.kind === 'throttle' ? 429 : action.status;
       const headers: Record<string, string> = action.retryAfter === null ? {} : { 'retry-after': String(action.retryAfter) };
-      return json(status, { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] }, headers);
+      return action.kind === 'throttle' ? tokenError('requestBudget', {}, headers, 429) : tokenError('directoryUnavailable', {}, headers, action.status);
     },
   };
 }

@@ -28,6 +28,9 @@ export const AADSTS = {
   loginRequired: { code: 50058, error: 'login_required', message: 'A silent sign-in request was sent but no user is signed in.' },
   userDeclined: { code: 65004, error: 'access_denied', message: 'User declined to consent to access the app.' },
   adminRequired: { code: 90094, error: 'access_denied', message: 'Admin consent is required for the permissions requested by this application.' },
+  // Transient failures (injected faults): 429 RequestBudgetExceededError, 5xx MsodsServiceUnavailable.
+  requestBudget: { code: 90024, error: 'temporarily_unavailable', message: 'A transient error has occurred. Try again.' },
+  directoryUnavailable: { code: 90033, error: 'temporarily_unavailable', message: "The Microsoft Online Directory Service (MSODS) isn't available." },
 } as const;
 
 export type AadErrorKey = keyof typeof AADSTS;
@@ -54,12 +57,15 @@ export function aadError(key: AadErrorKey, vars: Record<string, string> = {}): A
   };
 }
 
-/** Token-endpoint error body, as https://learn.microsoft.com/entra/identity-platform/reference-error-codes shows it. */
-export function tokenError(key: AadErrorKey, vars: Record<string, string> = {}, cors: Record<string, string> = {}): EmuResponse {
+/**
+ * Token-endpoint error body, as https://learn.microsoft.com/entra/identity-platform/reference-error-codes shows it;
+ * `status` for errors that are not the request's fault (429, 5xx).
+ */
+export function tokenError(key: AadErrorKey, vars: Record<string, string> = {}, headers: Record<string, string> = {}, status?: number): EmuResponse {
   const e = aadError(key, vars);
   const [, trace = '', correlation = ''] = /Trace ID: (\S+) Correlation ID: (\S+)/.exec(e.description) ?? [];
   return json(
-    e.status,
+    status ?? e.status,
     {
       error: e.error,
       error_description: e.description.replace(' Trace ID', '\r\nTrace ID').replace(' Correlation ID', '\r\nCorrelation ID').replace(' Timestamp', '\r\nTimestamp'),
@@ -69,6 +75,6 @@ export function tokenError(key: AadErrorKey, vars: Record<string, string> = {}, 
       correlation_id: correlation,
       error_uri: `https://login.microsoftonline.com/error?code=${e.errorCode}`,
     },
-    { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', ...cors },
+    { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', ...headers },
   );
 }

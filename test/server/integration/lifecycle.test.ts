@@ -139,6 +139,27 @@ describe('disable, enable, disconnect', () => {
     expect((await world.extensions()).length).toBe(count);
   });
 
+  it('enable keeps the objects of a sync paused with "keep" read-only, until that sync resumes', async () => {
+    type Group = { source: string; readOnly: boolean };
+    const groups = async () => (await world.json<{ items: Group[] }>('/api/v1/extension-groups?limit=1000')).body.items.filter((g) => g.source === 'entra');
+    await saveSettings(world, 'group-sync', { enabled: true });
+    expect((await groups()).length).toBeGreaterThan(0);
+    await saveSettings(world, 'user-sync', { enabled: false }, '?onDisable=keep');
+    await post('/disable', { deleteExtensions: false, deleteGroups: false });
+    expect((await post('/enable')).body.status).toBe('connected');
+
+    const synced = (await world.extensions()).filter((e) => e.source === 'entra');
+    expect(synced.length).toBeGreaterThan(0);
+    expect(synced.every((e) => e.readOnly)).toBe(true);
+    const edit = await world.json<Failure>(`/api/v1/extensions/${synced[0]!.id}`, { method: 'PATCH', body: { department: 'Edited locally' } });
+    expect(edit.body.error.code).toBe('extension_read_only');
+    // Group sync is on: its groups are Entra-managed again.
+    expect((await groups()).every((g) => !g.readOnly)).toBe(true);
+
+    await saveSettings(world, 'user-sync', { enabled: true });
+    expect((await world.extensions()).filter((e) => e.source === 'entra').every((e) => !e.readOnly)).toBe(true);
+  });
+
   it('disconnect releases synced extensions to local management, or deletes them', async () => {
     const res = await post('/disconnect', { deleteExtensions: false, deleteGroups: false });
     expect(res.body.status).toBe('disconnected');

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshChangeTracking } from '../../../server/jobs/index.js';
+import { graphForTenant } from '../../../server/graph/index.js';
+import { dropTenantSubscriptions, refreshChangeTracking } from '../../../server/jobs/index.js';
+import { createSubscription, ensureSubscriptions } from '../../../server/jobs/subscriptions.js';
+import { openStore } from '../../../server/store/index.js';
 import { eventually, startChangeWorld, type ChangeWorld } from './support.js';
 
 let world: ChangeWorld;
@@ -109,5 +112,36 @@ describe('Graph change notifications (PUBLIC_URL set)', () => {
     // A user created now still arrives through the recreated subscription.
     const user = world.emu.ops.createUser({ displayName: 'Rita Recreated' });
     await eventually(async () => (await world.extensions()).find((e) => e.entraObjectId === user.id));
+  });
+
+  it('keeps one subscription per resource when two instances reconcile at once', async () => {
+    const { store, ctx, database } = world.server;
+    await dropTenantSubscriptions({ store, config: ctx.config }, 'default');
+    expect(subscriptionsInGraph()).toEqual([]);
+    // Another instance: its own pool on the same PostgreSQL (SQLite has one process: the same store).
+    const other = store.dialect === 'postgres' ? await openStore(database) : store;
+    try {
+      const ensure = (on: typeof store) => ensureSubscriptions({ store: on, config: ctx.config }, 'default', world.publicUrl ?? '', Date.now());
+      await Promise.all([ensure(store), ensure(other)]);
+    } finally {
+      if (other !== store) await other.close();
+    }
+    const rows = await subscriptionRows();
+    expect(rows.map((r) => r.resource)).toEqual(['groups', 'users']);
+    expect(subscriptionsInGraph().map((s) => s.id).sort()).toEqual(rows.map((r) => r.id).sort());
+  });
+
+  it('keeps the longest-lived of duplicate subscriptions and deletes the others, in Graph too', async () => {
+    const { store, ctx } = world.server;
+    const deps = { store, config: ctx.config };
+    const stale = (await subscriptionRows()).find((r) => r.resource === 'users');
+    await createSubscription(store, await graphForTenant(deps, 'default'), 'default', 'users', world.publicUrl ?? '', Date.now());
+    // Due for renewal: renewing it would keep both.
+    await store.db.updateTable('graph_subscription').set({ expires_at: new Date(Date.now() + 3600_000).toISOString() }).where('id', '=', stale?.id ?? '').execute();
+    await ensureSubscriptions(deps, 'default', world.publicUrl ?? '', Date.now());
+    const rows = await subscriptionRows();
+    expect(rows.map((r) => r.resource)).toEqual(['groups', 'users']);
+    expect(rows.map((r) => r.id)).not.toContain(stale?.id);
+    expect(subscriptionsInGraph().map((s) => s.id).sort()).toEqual(rows.map((r) => r.id).sort());
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobsSchemaName, PostgresJobRunner, type Job, type PostgresRunnerOptions } from '../../../server/jobs/index.js';
 import { openStore, type Store } from '../../../server/store/index.js';
@@ -165,6 +166,33 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('PostgresJobRunner (
       { by: 'a', attempt: 1 },
       { by: 'b', attempt: 2 },
     ]);
+  });
+
+  it('does not expire a long job that outlives expireSeconds: no retry beside it, nothing queued behind it', async () => {
+    const [long, short] = [`long-${randomUUID().slice(0, 8)}`, `short-${randomUUID().slice(0, 8)}`];
+    const seen: Record<string, number[]> = { [long]: [], [short]: [] };
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handler = async (job: Job) => {
+      seen[job.name]?.push(job.attempt);
+      await gate;
+    };
+    const a = instance({ expireSeconds: 1, maintenanceSeconds: 1 });
+    a.work(long, handler, { long: true });
+    a.work(short, handler);
+    await a.start();
+    const id = await a.enqueue(long, 't1', { singletonKey: 'tenant-sync' });
+    await until(() => seen[long]?.length === 1, 'the long job to start');
+    // Started after the long job with the same expiry: once it has been expired and retried, so
+    // would the long job have been.
+    await a.enqueue(short, 't1');
+    await until(() => seen[short]?.includes(2) === true, 'the short job to expire and be retried');
+    const table = sql.table(`${jobsSchemaName(database.databaseSchema)}.job`);
+    const rows = async () => (await sql<{ id: string; state: string; retry_count: number }>`select id, state, retry_count from ${table} where name = ${long}`.execute(store.db)).rows;
+    expect(await rows()).toEqual([{ id, state: 'active', retry_count: 0 }]);
+    release();
+    await expect.poll(rows).toEqual([{ id, state: 'completed', retry_count: 0 }]);
+    expect(seen[long]).toEqual([1]);
   });
 
   it('fires a due tenant schedule once across instances, with its time zone', async () => {

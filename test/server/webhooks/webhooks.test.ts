@@ -28,8 +28,8 @@ async function register(body: Record<string, unknown>) {
 async function deliveries(endpointId: string) {
   const res = await server.admin(`/api/v1/webhook-endpoints/${endpointId}/deliveries`);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { items: Array<{ status: string; attempts: number; eventType: string; responseStatus: number | null }> })
-    .items;
+  type Delivery = { status: string; attempts: number; eventType: string; responseStatus: number | null; lastError: string | null };
+  return ((await res.json()) as { items: Delivery[] }).items;
 }
 
 const disable = (id: string) => server.admin(`/api/v1/webhook-endpoints/${id}`, { method: 'PATCH', body: { enabled: false } });
@@ -51,6 +51,12 @@ describe('webhook endpoints API', () => {
   it.each([
     ['ftp://pbx.example.com/hook', 'must use http or https'],
     ['http://169.254.169.254/latest/meta-data', 'link-local'],
+    // IPv6 forms of it: the URL parser writes the first as [::ffff:a9fe:a9fe].
+    ['http://[::ffff:169.254.169.254]/latest/meta-data', 'link-local'],
+    ['http://[64:ff9b::a9fe:a9fe]/latest/meta-data', 'link-local'],
+    ['http://[::169.254.169.254]/latest/meta-data', 'link-local'],
+    ['http://[fd00:ec2::254]/latest/meta-data', 'cloud-metadata'],
+    ['http://[::ffff:0.0.0.0]:8080/hook', 'unspecified'],
     ['https://user:pw@pbx.example.com/hook', 'credentials'],
     ['not a url', 'not an absolute URL'],
   ])('refuses %s', async (url, message) => {
@@ -59,6 +65,13 @@ describe('webhook endpoints API', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('validation_failed');
     expect(body.error.message).toContain(message);
+  });
+
+  it('accepts loopback and private addresses, also in IPv6 forms', async () => {
+    for (const url of ['http://[::ffff:127.0.0.1]:8080/hook', 'http://[::ffff:10.1.2.3]/hook', 'http://[fd12:3456::1]/hook', 'http://[::1]/hook']) {
+      const endpoint = await register({ url, events: ['sync_run.*'] });
+      await disable(endpoint.id);
+    }
   });
 
   it('refuses unknown event types and unknown fields', async () => {
@@ -100,6 +113,19 @@ describe('delivery', () => {
     const written = await publishEvent(server.store.db, TENANT, 'contact.updated', { id: 'c1' });
     expect(written).toBe(0);
     expect(await deliveries(endpoint.id)).toEqual([]);
+    await disable(endpoint.id);
+  });
+
+  it('never sends to a stored URL that is an IP literal of a forbidden address', async () => {
+    const endpoint = await register({ url: receiver.url, events: ['extension_group.*'] });
+    // As saved by an older version: 0.0.0.0 reaches this host, where the receiver listens.
+    const port = new URL(receiver.url).port;
+    await server.store.db.updateTable('webhook_endpoint').set({ url: `http://[::ffff:0.0.0.0]:${port}/hooks` }).where('id', '=', endpoint.id).execute();
+    const before = receiver.received.length;
+    await publishEvent(server.store.db, TENANT, 'extension_group.created', { id: 'g1' });
+    await expect.poll(async () => (await deliveries(endpoint.id))[0]).toMatchObject({ status: 'failed', attempts: 4, responseStatus: null });
+    expect((await deliveries(endpoint.id))[0]?.lastError).toContain('not allowed');
+    expect(receiver.received.length).toBe(before);
     await disable(endpoint.id);
   });
 

@@ -34,6 +34,7 @@ export const errors: Record<keyof typeof english, string> = {
   'error.graph_secret_expired': 'Der geheime Clientschlüssel ist abgelaufen. Erstellen Sie in Entra einen neuen.',
   'error.graph_secret_invalid': 'Der geheime Clientschlüssel ist ungültig. Kopieren Sie den Wert des Schlüssels, nicht seine ID.',
   'error.graph_tenant_not_found': 'Es gibt keinen Entra-Mandanten mit dieser ID oder Domäne.',
+  'error.graph_token_unavailable': 'Der Anmeldedienst von Microsoft (Entra ID) ist gerade nicht verfügbar; an den Anmeldedaten liegt es nicht. Versuchen Sie es später erneut.',
   'error.graph_throttled': 'Microsoft drosselt Anfragen. Versuchen Sie es in einer Minute erneut.',
   'error.graph_unavailable': 'Microsoft Graph ist gerade nicht verfügbar. Versuchen Sie es später erneut.',
   'error.graph_unreachable': 'Der Server erreicht Microsoft nicht. Prüfen Sie sein Netzwerk und die Endpunkte.',

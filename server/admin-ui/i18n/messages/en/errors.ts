@@ -33,6 +33,7 @@ export const errors = {
   'error.graph_secret_expired': 'The client secret has expired. Create a new one in Entra.',
   'error.graph_secret_invalid': 'The client secret is not valid. Copy the secret’s Value, not its ID.',
   'error.graph_tenant_not_found': 'No Entra tenant with this ID or domain exists.',
+  'error.graph_token_unavailable': 'Microsoft’s sign-in service (Entra ID) is unavailable right now; the credentials were not the problem. Try again later.',
   'error.graph_throttled': 'Microsoft is throttling requests. Try again in a minute.',
   'error.graph_unavailable': 'Microsoft Graph is unavailable right now. Try again later.',
   'error.graph_unreachable': 'The server cannot reach Microsoft. Check its network and the endpoints.',

@@ -34,6 +34,7 @@ export const errors: Record<keyof typeof english, string> = {
   'error.graph_secret_expired': '客户端密码已过期。请在 Entra 中创建新密码。',
   'error.graph_secret_invalid': '客户端密码无效。请复制密码的“值”，而不是其 ID。',
   'error.graph_tenant_not_found': '不存在此 ID 或域名的 Entra 租户。',
+  'error.graph_token_unavailable': 'Microsoft 登录服务（Entra ID）暂时不可用；问题不在凭据。请稍后重试。',
   'error.graph_throttled': 'Microsoft 正在限制请求。请一分钟后重试。',
   'error.graph_unavailable': 'Microsoft Graph 暂时不可用。请稍后重试。',
   'error.graph_unreachable': '服务器无法连接 Microsoft。请检查其网络和终结点。',
