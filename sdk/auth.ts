@@ -22,6 +22,13 @@ export interface AuthContext {
  * hosts (e.g. a browser extension using `identity.launchWebAuthFlow`).
  */
 export interface AuthStrategy {
+  /**
+   * Gets ready for `signIn` ahead of the user's click (the client calls it while nobody is signed
+   * in), so `signIn` can open a popup without first waiting for the network: browsers block a
+   * popup opened once the click's user activation is gone. `msalAuth` initialises MSAL and fetches
+   * a nonce here.
+   */
+  prepare?(ctx: AuthContext): void;
   /** Interactive sign-in. Resolves with a session, or `undefined` when the page navigates away (redirect flows). */
   signIn(ctx: AuthContext): Promise<SessionTokens | undefined>;
   /** Finishes a redirect sign-in on the page it returned to; `undefined` when there is nothing to finish. */

@@ -92,7 +92,8 @@ export interface UcBridgeClient {
  * ```ts
  * const client = createClient({ serverUrl: 'https://pbx.example.com', auth: msalAuth({ clientId, authority, redirectUri }) });
  * await client.signIn();
- * await client.presence.setMapping({ enabled: true, availability: { Busy: 'do_not_disturb' } });
+ * const mapping = await client.presence.getMapping();
+ * await client.presence.setMapping({ ...mapping, enabled: true, availability: { ...mapping.availability, Busy: 'do_not_disturb' } });
  * const stop = client.presence.subscribe((s) => console.log(s.status));
  * ```
  */
@@ -123,6 +124,17 @@ export function createClient(options: ClientOptions): UcBridgeClient {
     withLock: options.withLock ?? localLock(),
   });
 
+  /** While nobody is signed in: at start, after a sign-in that failed, and after signing out. */
+  const prepareSignIn = () => options.auth.prepare?.(ctx);
+  if (options.auth.prepare) {
+    session.hasSession().then(
+      (held) => {
+        if (!held) prepareSignIn();
+      },
+      () => undefined,
+    );
+  }
+
   /** A call with the session; after a 401 one retry with a token other than the refused one. */
   async function authed<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const token = await session.accessToken();
@@ -146,6 +158,7 @@ export function createClient(options: ClientOptions): UcBridgeClient {
       try {
         tokens = await options.auth.signIn(ctx);
       } catch (cause) {
+        prepareSignIn();
         throw signInError(cause);
       }
       return signedIn(tokens);
@@ -157,6 +170,7 @@ export function createClient(options: ClientOptions): UcBridgeClient {
       me = undefined;
       await session.end();
       await options.auth.signOut?.(ctx);
+      prepareSignIn();
     },
     isSignedIn: () => (options.sessionStore ? session.lastSeen() : syncStore.get() !== undefined),
     hasSession: () => session.hasSession(),

@@ -1,5 +1,6 @@
 import { PublicClientApplication, type AccountInfo, type AuthenticationResult } from '@azure/msal-browser';
 import { signInError, type AuthContext, type AuthStrategy } from './auth.js';
+import { preparedNonce } from './prepared-nonce.js';
 import type { SessionTokens } from './types.js';
 
 /** Options of {@link msalAuth}. */
@@ -29,6 +30,8 @@ const NONCE_KEY = 'ucbridge.msal.nonce';
  */
 export function msalAuth(options: MsalAuthOptions): AuthStrategy {
   let app: Promise<PublicClientApplication> | undefined;
+  /** MSAL once initialised (it refuses to sign in before), for calling it without an await. */
+  let ready: PublicClientApplication | undefined;
   const pca = () =>
     (app ??= (async () => {
       const instance = new PublicClientApplication({
@@ -41,8 +44,11 @@ export function msalAuth(options: MsalAuthOptions): AuthStrategy {
         cache: { cacheLocation: 'sessionStorage' },
       });
       await instance.initialize();
-      return instance;
+      return (ready = instance);
     })());
+  const popup = options.interaction !== 'redirect';
+  const nonces = preparedNonce();
+  const loginRequest = (nonce: string) => ({ scopes: SCOPES, nonce, ...(options.loginHint ? { loginHint: options.loginHint } : {}) });
 
   const exchange = async (ctx: AuthContext, result: AuthenticationResult, nonce?: string): Promise<SessionTokens> => {
     (await pca()).setActiveAccount(result.account);
@@ -54,16 +60,24 @@ export function msalAuth(options: MsalAuthOptions): AuthStrategy {
   };
 
   return {
+    prepare(ctx) {
+      // A failure shows when the user signs in.
+      void pca().catch(() => undefined);
+      if (popup) nonces.prepare(ctx);
+    },
     async signIn(ctx) {
       try {
-        const { nonce } = await ctx.requestNonce();
-        const request = { scopes: SCOPES, nonce, ...(options.loginHint ? { loginHint: options.loginHint } : {}) };
-        if (options.interaction === 'redirect') {
+        const next = nonces.take(ctx);
+        // With MSAL and a nonce ready, nothing is awaited before loginPopup opens its window: the
+        // click's user activation is still there, so popup blockers let it open.
+        const nonce = typeof next === 'string' ? next : await next;
+        if (!popup) {
           sessionStorage.setItem(NONCE_KEY, nonce);
-          await (await pca()).loginRedirect(request);
+          await (await pca()).loginRedirect(loginRequest(nonce));
           return undefined;
         }
-        return await exchange(ctx, await (await pca()).loginPopup(request), nonce);
+        const instance = ready ?? (await pca());
+        return await exchange(ctx, await instance.loginPopup(loginRequest(nonce)), nonce);
       } catch (cause) {
         throw signInError(cause);
       }

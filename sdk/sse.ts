@@ -15,6 +15,12 @@ export interface SubscribeOptions {
   onError?: (error: UcBridgeError) => void;
   /** Called with every change of the connection's state (e.g. to grey out a status while reconnecting). */
   onStateChange?: (state: StreamState) => void;
+  /**
+   * Called at each heartbeat the server sends while the stream is open (every 15 s by default):
+   * a sign of life between statuses, e.g. for a browser extension's service worker to make an
+   * extension API call, since Chrome stops a worker that only reads a stream.
+   */
+  onHeartbeat?: () => void;
 }
 
 interface SseEvent {
@@ -22,9 +28,34 @@ interface SseEvent {
   event: string;
   data: string;
   retry?: number;
+  /** A block of comment lines only: the server's heartbeat. */
+  heartbeat?: true;
 }
 
-/** Splits an SSE byte stream into events (comments dropped). */
+/** One block of lines: an event, a heartbeat (comment lines only), or nothing. */
+function parseBlock(block: string): SseEvent | undefined {
+  const event: SseEvent = { event: 'message', data: '' };
+  const data: string[] = [];
+  let comment = false;
+  for (const line of block.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon === 0) {
+      comment = true;
+      continue;
+    }
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'data') data.push(value);
+    else if (field === 'event') event.event = value;
+    else if (field === 'id') event.id = value;
+    else if (field === 'retry' && /^\d+$/.test(value)) event.retry = Number(value);
+  }
+  event.data = data.join('\n');
+  if (data.length > 0 || event.retry !== undefined) return event;
+  return comment ? { ...event, heartbeat: true } : undefined;
+}
+
+/** Splits an SSE byte stream into events and heartbeats. */
 async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -36,22 +67,9 @@ async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEven
       buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
+        const event = parseBlock(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
-        const event: SseEvent = { event: 'message', data: '' };
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          const colon = line.indexOf(':');
-          if (colon === 0) continue;
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'data') data.push(value);
-          else if (field === 'event') event.event = value;
-          else if (field === 'id') event.id = value;
-          else if (field === 'retry' && /^\d+$/.test(value)) event.retry = Number(value);
-        }
-        event.data = data.join('\n');
-        if (data.length > 0 || event.retry !== undefined) yield event;
+        if (event) yield event;
       }
     }
   } finally {
@@ -113,6 +131,8 @@ export function followStatus(
       } else if (event.event === 'end') {
         const { code } = JSON.parse(event.data) as { code: string };
         throw new UcBridgeError(code, 'The status stream was ended by the server.');
+      } else if (event.heartbeat) {
+        options.onHeartbeat?.();
       }
     }
   }

@@ -22,9 +22,10 @@ export async function showSignedOut(t: Translator): Promise<void> {
   await Promise.all([browser.action.setBadgeText({ text: '' }), browser.action.setTitle({ title: t.t('badge.signedOut') })]);
 }
 
-/** The last status stays visible, greyed, while the stream reconnects. */
+/** Greyed while no status is known to be current: the stream (re)connects. */
 export async function showDisconnected(t: Translator): Promise<void> {
   await Promise.all([
+    browser.action.setBadgeText({ text: DOT }),
     browser.action.setBadgeBackgroundColor({ color: GREY }),
     browser.action.setTitle({ title: t.t('badge.disconnected') }),
   ]);

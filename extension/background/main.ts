@@ -1,14 +1,15 @@
 /**
  * The background worker (Chrome: service worker; Firefox: event page). It keeps the status
  * stream of the signed-in user open, shows the status on the toolbar button, and optionally
- * notifies on changes. Browsers stop idle workers; an alarm every minute (and every start)
- * brings the stream back, and the last status in `storage.session` survives the sleep.
+ * notifies on changes. In Chrome each heartbeat of the stream keeps the worker alive; Firefox
+ * still stops an idle event page. An alarm every minute (and every start) brings the stream back,
+ * and the last status in `storage.session` survives the sleep.
  */
 import { isSessionEnded, type StatusInfo } from '../../sdk/index.js';
 import { watchSession } from '../auth/session-store.js';
 import { bridgeFor } from '../bridge.js';
 import { resolveLanguage, translator, type Translator } from '../i18n/index.js';
-import { browser, browserLanguages, hasOrigin } from '../platform/browser.js';
+import { browser, browserLanguages, hasOrigin, keepWorkerAlive } from '../platform/browser.js';
 import { loadSettings, watchSettings } from '../settings/storage.js';
 import type { Settings } from '../settings/schema.js';
 import { showDisconnected, showSignedOut, showStatus } from './badge.js';
@@ -54,7 +55,8 @@ async function start(): Promise<void> {
     await showSignedOut(t);
     return;
   }
-  await showLastStatus(t);
+  // A worker that was stopped cannot know whether the last status is still current: grey until open.
+  await showDisconnected(t);
   const current: Stream = { stop: () => undefined, running: true };
   current.stop = client.presence.subscribe((status) => void onStatus(settings, status), {
     onStateChange: (state) => {
@@ -63,6 +65,7 @@ async function start(): Promise<void> {
       if (state === 'open') void showLastStatus(t);
       if (state === 'closed') current.running = false;
     },
+    onHeartbeat: () => void keepWorkerAlive(),
     // Clearing the session fires the session watcher below, which shows the signed-out state.
     onError: (error) => {
       if (isSessionEnded(error)) void client.signOut();

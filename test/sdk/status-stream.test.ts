@@ -114,6 +114,19 @@ describe('presence.subscribe', () => {
     }
   });
 
+  it('reports each heartbeat of the server while the stream is open', async () => {
+    const client = await signedInClient(env);
+    const log: string[] = [];
+    const stop = client.presence.subscribe((s) => log.push(s.status), { onHeartbeat: () => log.push('heartbeat') });
+    try {
+      // This server beats every 200 ms; statuses are not heartbeats.
+      await expect.poll(() => log.filter((entry) => entry === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+      expect(log[0]).not.toBe('heartbeat');
+    } finally {
+      stop();
+    }
+  });
+
   it('stops and reports when the session is revoked, without reconnecting', async () => {
     const net = droppableFetch();
     const client = await signedInClient(env, { fetch: net.fetch });
