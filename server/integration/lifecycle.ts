@@ -58,6 +58,15 @@ export async function enableIntegration(deps: IntegrationDeps, tenantId: string)
 }
 
 /**
+ * Before a tenant is deleted: its runs end (a run going on would write rows for a tenant that no
+ * longer exists) and its Graph subscriptions are deleted while its credentials still exist.
+ */
+export async function windDownTenant(deps: IntegrationDeps, tenantId: string): Promise<void> {
+  await endRuns(deps.store, tenantId, 'The tenant was deleted.');
+  if (await integrationRepo(deps.store.db).get(tenantId)) await dropTenantSubscriptions(deps, tenantId);
+}
+
+/**
  * Disconnect: the connection (and its sealed secret) is removed; synced objects are deleted or
  * released to full local management.
  */

@@ -63,11 +63,14 @@ export async function createTenant(store: Store, input: TenantCreate): Promise<T
 /**
  * Deletes a tenant and every row it owns (all tables carry `tenant_id`, found by introspection so
  * a table added later is covered too). The bootstrap tenant of the embedded setup stays.
+ * `winddown` runs first, once the tenant is known to be deletable: what must stop before its rows go.
  */
-export async function deleteTenant(store: Store, id: string): Promise<void> {
+export async function deleteTenant(store: Store, id: string, winddown?: () => Promise<void>): Promise<void> {
   if (id === DEFAULT_TENANT) {
     throw new AppError('tenant_protected', `The '${DEFAULT_TENANT}' tenant is the server's own and cannot be deleted.`);
   }
+  await requireTenant(store, id);
+  await winddown?.();
   const tables = await tenantTables(store);
   await store.db.transaction().execute(async (trx) => {
     const found = await trx.selectFrom('tenant').select('id').where('id', '=', id).executeTakeFirst();

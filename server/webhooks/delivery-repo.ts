@@ -24,41 +24,62 @@ export function deliveryRepo(db: Kysely<Database>) {
       .execute()
       .then(() => undefined);
 
+  /** The endpoint's oldest due delivery, claimed; undefined when another process got there first. */
+  async function claimNext(endpointId: string, at: string, leaseUntil: string): Promise<DueDelivery | undefined> {
+    const row = await db
+      .selectFrom('webhook_delivery as d')
+      .innerJoin('webhook_endpoint as e', 'e.id', 'd.endpoint_id')
+      .select(['d.id', 'd.tenant_id', 'd.endpoint_id', 'd.payload', 'd.attempt', 'd.next_attempt_at', 'e.url', 'e.secret'])
+      .where('d.endpoint_id', '=', endpointId)
+      .where('d.status', '=', 'pending')
+      .where('d.next_attempt_at', '<=', at)
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const result = await db
+      .updateTable('webhook_delivery')
+      .set({ next_attempt_at: leaseUntil })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '=', row.next_attempt_at)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return undefined;
+    return { id: row.id, tenantId: row.tenant_id, endpointId: row.endpoint_id, payload: row.payload, attempt: row.attempt, url: row.url, secret: row.secret };
+  }
+
   return {
     /**
-     * Due pending deliveries of enabled endpoints, each claimed by pushing its next attempt past
-     * a lease: a process that dies mid-send leaves the row to be retried when the lease ends.
+     * The next due delivery of up to `limit` enabled endpoints not in `skip` (those waiting longest
+     * first): each endpoint's oldest, so that its deliveries go in the order their events happened.
+     * Each is claimed by pushing its next attempt past a lease: a process that dies mid-send leaves
+     * the row to be retried when the lease ends.
      */
-    async claimDue(now: number, limit: number, leaseMs: number): Promise<DueDelivery[]> {
-      const rows = await db
-        .selectFrom('webhook_delivery as d')
-        .innerJoin('webhook_endpoint as e', 'e.id', 'd.endpoint_id')
-        .select(['d.id', 'd.tenant_id', 'd.endpoint_id', 'd.payload', 'd.attempt', 'd.next_attempt_at', 'e.url', 'e.secret'])
-        .where('d.status', '=', 'pending')
-        .where('d.next_attempt_at', '<=', iso(now))
+    async claimDue(now: number, limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<DueDelivery[]> {
+      const at = iso(now);
+      const endpoints = await db
+        .selectFrom('webhook_endpoint as e')
+        .select((eb) => [
+          'e.id',
+          eb
+            .selectFrom('webhook_delivery as d')
+            .select((d) => d.fn.min('d.next_attempt_at').as('due'))
+            .whereRef('d.endpoint_id', '=', 'e.id')
+            .where('d.status', '=', 'pending')
+            .where('d.next_attempt_at', '<=', at)
+            .as('due'),
+        ])
         .where('e.enabled', '=', 1)
-        .orderBy('d.next_attempt_at')
-        .limit(limit)
         .execute();
+      const waiting = endpoints
+        .filter((e): e is { id: string; due: string } => typeof e.due === 'string' && !skip.has(e.id))
+        .sort((a, b) => a.due.localeCompare(b.due))
+        .slice(0, limit);
       const claimed: DueDelivery[] = [];
-      for (const row of rows) {
-        const result = await db
-          .updateTable('webhook_delivery')
-          .set({ next_attempt_at: iso(now + leaseMs) })
-          .where('id', '=', row.id)
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '=', row.next_attempt_at)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) continue;
-        claimed.push({
-          id: row.id,
-          tenantId: row.tenant_id,
-          endpointId: row.endpoint_id,
-          payload: row.payload,
-          attempt: row.attempt,
-          url: row.url,
-          secret: row.secret,
-        });
+      for (const endpoint of waiting) {
+        const next = await claimNext(endpoint.id, at, iso(now + leaseMs));
+        if (next) claimed.push(next);
       }
       return claimed;
     },

@@ -22,10 +22,20 @@ export interface DeliveryOptions {
   timeoutMs: number;
   /** How often the store is checked for due deliveries written by other processes. */
   pollMs: number;
+  /** Deliveries in flight from this process, to as many endpoints: each endpoint gets one at a time. */
   concurrency: number;
+  /**
+   * After a receiver was unreachable or unavailable (no answer, 429, 5xx), its other deliveries
+   * wait this long before the next is tried, doubling with each such failure up to HOLD_MAX_MS,
+   * and never longer than the failed delivery waits for its own retry.
+   */
+  holdMs: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { retrySchedule: STANDARD_RETRY_SCHEDULE, timeoutMs: 15_000, pollMs: 1000, concurrency: 8 };
+export const DEFAULT_DELIVERY: DeliveryOptions = { retrySchedule: STANDARD_RETRY_SCHEDULE, timeoutMs: 15_000, pollMs: 1000, concurrency: 8, holdMs: 5 * SECOND };
+
+/** The longest an unavailable receiver's deliveries wait between two tries of it. */
+const HOLD_MAX_MS = 5 * MINUTE;
 
 const configured = new WeakMap<Store, Partial<DeliveryOptions>>();
 
@@ -66,6 +76,24 @@ export function createDispatcher(store: Store, log: WebhookLog, metrics?: Metric
   let again = false;
   let stopped = true;
   let unsubscribe: (() => void) | undefined;
+  /** Ends the wait of a running pass for a delivery to finish, when new events are published. */
+  let poke: (() => void) | undefined;
+  /** Endpoints whose receiver just failed to answer, and until when their deliveries wait. */
+  const held = new Map<string, { until: number; failures: number }>();
+
+  /** No answer, or one that says the receiver cannot take anything now: its other deliveries would fail too. */
+  const unavailable = (outcome: Outcome) => outcome.status === null || outcome.status === 429 || outcome.status >= 500;
+
+  /** Holds the endpoint's other deliveries back; a receiver's Retry-After holds them at least that long. */
+  function hold(endpointId: string, holdMs: number, retryMs: number | undefined, retryAfterMs: number | undefined): void {
+    const failures = (held.get(endpointId)?.failures ?? 0) + 1;
+    const backoff = Math.min(holdMs * 2 ** (failures - 1), HOLD_MAX_MS, retryMs ?? HOLD_MAX_MS);
+    const until = Date.now() + Math.min(Math.max(backoff, retryAfterMs ?? 0), 24 * HOUR);
+    held.set(endpointId, { until, failures });
+    soonest = Math.min(soonest, until);
+  }
+
+  const heldNow = (now: number) => [...held].filter(([, h]) => h.until > now).map(([id]) => id);
 
   async function send(delivery: DueDelivery, timeoutMs: number): Promise<Outcome> {
     try {
@@ -98,31 +126,49 @@ export function createDispatcher(store: Store, log: WebhookLog, metrics?: Metric
     const attempt = delivery.attempt + 1;
     attempts?.inc({ outcome: outcome.status === null ? 'error' : `${Math.floor(outcome.status / 100)}xx` });
     if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
+      held.delete(delivery.endpointId);
       return repo.succeeded(delivery.id, attempt, outcome.status);
     }
+    const wait = opts.retrySchedule[attempt - 1];
+    const retryAfter = outcome.status === null ? undefined : outcome.retryAfterMs;
+    if (unavailable(outcome)) hold(delivery.endpointId, opts.holdMs, wait, retryAfter);
     const error = outcome.error ?? `HTTP ${outcome.status ?? 'error'}`;
     if (outcome.status === 410) {
       log.warn({ endpointId: delivery.endpointId, tenantId: delivery.tenantId }, 'webhook receiver answered 410 Gone: endpoint disabled');
       await repo.disableEndpoint(delivery.endpointId, 'The receiver answered 410 Gone; enable the endpoint again to resume.');
       return repo.failed(delivery.id, attempt, outcome.status, error);
     }
-    const wait = opts.retrySchedule[attempt - 1];
     if (wait === undefined) {
       log.warn({ endpointId: delivery.endpointId, deliveryId: delivery.id, attempts: attempt }, 'webhook delivery given up');
       return repo.failed(delivery.id, attempt, outcome.status, error);
     }
-    const retryAfter = outcome.status === null ? undefined : outcome.retryAfterMs;
     const at = Date.now() + retryDelay(wait, retryAfter);
     soonest = Math.min(soonest, at);
     await repo.retry(delivery.id, attempt, outcome.status, error, at);
   }
 
+  /**
+   * Sends what is due, up to `concurrency` at once and one at a time per endpoint, oldest first: a
+   * slow or unreachable receiver holds one slot, not all of them, and a receiver gets its events in
+   * the order they happened (retries aside). A slot that frees up is filled at once.
+   */
   async function pass(): Promise<void> {
     const opts = options();
+    const sending = new Map<string, Promise<void>>();
     for (;;) {
-      const claimed = await repo.claimDue(Date.now(), opts.concurrency, opts.timeoutMs + 30 * SECOND);
-      if (claimed.length === 0) return;
-      await Promise.all(claimed.map((d) => deliver(d, opts)));
+      const free = opts.concurrency - sending.size;
+      if (free > 0) {
+        const now = Date.now();
+        const skip = new Set([...sending.keys(), ...heldNow(now)]);
+        for (const delivery of await repo.claimDue(now, free, opts.timeoutMs + 30 * SECOND, skip)) {
+          const sent = deliver(delivery, opts)
+            .catch((error: unknown) => log.warn({ err: error, deliveryId: delivery.id }, 'webhook delivery could not be recorded'))
+            .finally(() => sending.delete(delivery.endpointId));
+          sending.set(delivery.endpointId, sent);
+        }
+      }
+      if (sending.size === 0) return;
+      await Promise.race([...sending.values(), new Promise<void>((resolve) => (poke = resolve))]);
     }
   }
 
@@ -141,6 +187,7 @@ export function createDispatcher(store: Store, log: WebhookLog, metrics?: Metric
     if (stopped) return;
     if (running) {
       again = true;
+      poke?.();
       return;
     }
     running = pass()

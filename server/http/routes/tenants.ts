@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, registerErrorCodes } from '../../errors.js';
+import { windDownTenant } from '../../integration/index.js';
 import { createTenant, deleteTenant, listTenants, tenantCreate, tenantView } from '../../tenants/index.js';
 import type { AppContext, RouteModule } from '../context.js';
 import { decodeCursor, pageOf, pageQuery, toPage } from '../paging.js';
@@ -64,7 +65,8 @@ export const tenantRoutes: RouteModule = (app, ctx) => {
     '/api/v1/tenants/:id',
     { onRequest, schema: { tags, summary: 'Delete a tenant and all its data (operator)', params: idParams } },
     async (request, reply) => {
-      await deleteTenant(ctx.store, request.params.id);
+      const id = request.params.id;
+      await deleteTenant(ctx.store, id, () => windDownTenant(ctx, id));
       return reply.status(204).send();
     },
   );

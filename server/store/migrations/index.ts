@@ -13,6 +13,7 @@ import { syncIndexes } from './011-sync-indexes.js';
 import { runningRuns } from './012-running-runs.js';
 import { queuedRuns } from './013-queued-runs.js';
 import { localOverrides } from './014-local-overrides.js';
+import { webhookEndpointQueue } from './015-webhook-endpoint-queue.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect } from './types.js';
@@ -36,6 +37,7 @@ const all: Array<[string, DialectMigration]> = [
   ['012-running-runs', runningRuns],
   ['013-queued-runs', queuedRuns],
   ['014-local-overrides', localOverrides],
+  ['015-webhook-endpoint-queue', webhookEndpointQueue],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
