@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError, isAppError } from '../errors.js';
+import { integrationRepo } from '../store/index.js';
 import { relockCallerIds } from './caller-id-lock.js';
 import { notifySettingsSaved } from './hooks.js';
 import { dropWaitingRuns, forgetSyncState, settleExtensions, settleGroups, unfreeze, type SyncedFate } from './cleanup.js';
@@ -105,7 +106,8 @@ async function switchSync(deps: SyncDeps, tenantId: string, change: { first: boo
     return null;
   }
   if (!change.now) return null;
-  if (!change.was) await unfreeze(deps.store, tenantId, objects.kinds);
+  // A disabled integration keeps its objects read-only until it is enabled again (which unfreezes them).
+  if (!change.was && (await integrationRepo(deps.store.db).get(tenantId))?.status !== 'disabled') await unfreeze(deps.store, tenantId, objects.kinds);
   return !change.was || change.first ? kickOff(deps, tenantId, change.first) : null;
 }
 

@@ -160,6 +160,17 @@ describe('disable, enable, disconnect', () => {
     expect((await world.extensions()).filter((e) => e.source === 'entra').every((e) => !e.readOnly)).toBe(true);
   });
 
+  it('resuming a sync while the integration is disabled keeps its objects read-only, until enabled', async () => {
+    const synced = async () => (await world.extensions()).filter((e) => e.source === 'entra');
+    await saveSettings(world, 'user-sync', { enabled: false }, '?onDisable=keep');
+    await post('/disable', { deleteExtensions: false, deleteGroups: false });
+    await saveSettings(world, 'user-sync', { enabled: true });
+    expect((await synced()).length).toBeGreaterThan(0);
+    expect((await synced()).every((e) => e.readOnly)).toBe(true);
+    await post('/enable');
+    expect((await synced()).every((e) => !e.readOnly)).toBe(true);
+  });
+
   it('disconnect releases synced extensions to local management, or deletes them', async () => {
     const res = await post('/disconnect', { deleteExtensions: false, deleteGroups: false });
     expect(res.body.status).toBe('disconnected');
