@@ -10,7 +10,7 @@ import { jobsSchemaName, PostgresJobRunner, type PostgresRunnerOptions } from '.
 import type { JobRunner } from './runner.js';
 import { authenticItems, dispatchToHandlers, type NotificationBody, type NotificationLog } from './notifications.js';
 import { getScheduleSettings, saveScheduleSettings, type ScheduleSettings } from './schedule-settings.js';
-import { DELTA_SYNC, FULL_SYNC, queueAbandonedRuns, runDirectorySync } from './sync-jobs.js';
+import { DELTA_SYNC, FULL_SYNC, lastDirectoryRunStart, queueAbandonedRuns, runDirectorySync } from './sync-jobs.js';
 
 const LIFECYCLE = 'graph.subscription-lifecycle';
 
@@ -60,7 +60,11 @@ export function jobsService(ctx: { store: Store; config: Config }, app: { log: L
     onError: (err, job) => log.warn({ err, job: job?.name, tenantId: job?.tenantId }, 'job failed'),
     ...options.runner,
   });
-  const debounce = new ChangeDebouncer(runner, (tenantId) => getScheduleSettings(ctx.store, tenantId));
+  const debounce = new ChangeDebouncer(
+    runner,
+    (tenantId) => getScheduleSettings(ctx.store, tenantId),
+    (tenantId) => lastDirectoryRunStart(ctx.store, tenantId),
+  );
   const syncDeps = { store: ctx.store, config: ctx.config, log };
   const runtime: Runtime = {
     store: ctx.store,

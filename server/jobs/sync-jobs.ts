@@ -33,6 +33,17 @@ async function fullSyncServed(store: Store, tenantId: string, scheduledFor: stri
   return run !== undefined;
 }
 
+/** When the tenant's latest directory run started (ms since the epoch), on any instance. */
+export async function lastDirectoryRunStart(store: Store, tenantId: string): Promise<number | undefined> {
+  const row = await store.db
+    .selectFrom('sync_run')
+    .select((eb) => eb.fn.max('started_at').as('started'))
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'directory')
+    .executeTakeFirst();
+  return row?.started ? Date.parse(row.started) : undefined;
+}
+
 /**
  * Runs a directory sync for the job and waits for it, so the runner's singleton key really means
  * one sync per tenant. A held run (deletion guard) waits for an admin, so it is not retried. A

@@ -41,4 +41,17 @@ describe('change debounce', () => {
     await debounce.note('t1', 50, T0 + 1000);
     expect(calls).toHaveLength(1);
   });
+
+  it('ends a batch with a run started after its first change on another instance', async () => {
+    const { runner, calls } = fakeRunner();
+    const settings = scheduleSettings.parse({ changeTrigger: { delayMinutes: 10, burst: 3 } });
+    let lastRun: number | undefined = undefined;
+    const debounce = new ChangeDebouncer(runner, () => Promise.resolve(settings), () => Promise.resolve(lastRun));
+    await debounce.note('t1', 2, T0);
+    // Another instance ran the delta job (this one's `started` is never called).
+    lastRun = T0 + 600_000;
+    await debounce.note('t1', 1, T0 + 3 * 3_600_000);
+    // A new batch: 10 minutes from this change, not at once (old first change, or 3 changes counted).
+    expect(at(calls)).toEqual(['2026-05-01T10:10:00.000Z', '2026-05-01T13:10:00.000Z']);
+  });
 });
