@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import type { Database } from '../store/index.js';
+import { DEAD_CLIENT_DETECTION, type Database } from '../store/index.js';
 import { scheduleRepo } from './job-repo.js';
 import { fireSchedule, nextScheduledRun, saveSchedule } from './schedule-fire.js';
 import type { CronSpec, EnqueueOptions, Job, JobHandler, JobPayload, JobRunner, ScheduleOptions, WorkOptions } from './runner.js';
@@ -78,7 +78,8 @@ export class PostgresJobRunner implements JobRunner {
       maintenanceIntervalSeconds: options.maintenanceSeconds ?? 60,
     });
     this.boss.on('error', (error: unknown) => options.onError?.(error));
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 2 + (options.concurrency ?? 2) * 4 });
+    // Holds the per-tenant session locks: a vanished host's must be released (DEAD_CLIENT_DETECTION).
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: 2 + (options.concurrency ?? 2) * 4, keepAlive: true, options: DEAD_CLIENT_DETECTION });
     this.pool.on('error', (error: unknown) => options.onError?.(error));
   }
 

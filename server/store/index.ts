@@ -1,6 +1,6 @@
 export { openStore, type Store, type StoreOptions } from './open.js';
 export { insertIgnoringConflicts, refreshStatistics } from './bulk.js';
-export { lockUntilCommit } from './locks.js';
+export { DEAD_CLIENT_DETECTION, lockUntilCommit } from './locks.js';
 export type * from './schema.js';
 export { createSecretBox, type SecretBox } from './secret-box.js';
 export { DEFAULT_TENANT, newId, nowIso, toFlag, fromFlag } from './util.js';

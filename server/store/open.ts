@@ -5,6 +5,7 @@ import pg from 'pg';
 import { AppError } from '../errors.js';
 import { migrationProvider, type Dialect } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { DEAD_CLIENT_DETECTION } from './locks.js';
 import { sqliteDialect } from './sqlite-driver.js';
 import { SchemaPostgresDialect } from './postgres-introspector.js';
 import { createSecretBox, loadSecretKeys, type SecretBox } from './secret-box.js';
@@ -32,7 +33,7 @@ function sqliteDb(dataDir: string): Kysely<Database> {
 }
 
 function postgresDb(url: string, schema: string): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({ connectionString: url, max: 10, keepAlive: true, options: `-c search_path=${schema} ${DEAD_CLIENT_DETECTION}` });
   return new Kysely<Database>({ dialect: new SchemaPostgresDialect({ pool }, schema) });
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { lockUntilCommit, openStore, type Store } from '../../../server/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/store.js';
 
@@ -49,5 +50,12 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('locks held until co
     release();
     await holder;
     expect(await pendingAfter(waiting, 2_000)).toBe(false);
+  });
+
+  it('has the server notice a vanished client within about a minute, so its locks do not outlive it', async () => {
+    const { rows } = await sql<{ idle: string; interval: string; count: string }>`
+      select current_setting('tcp_keepalives_idle') as idle, current_setting('tcp_keepalives_interval') as interval,
+             current_setting('tcp_keepalives_count') as count`.execute(mine.db);
+    expect(rows[0]).toEqual({ idle: '30', interval: '10', count: '3' });
   });
 });
