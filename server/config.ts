@@ -58,9 +58,9 @@ export const configSchema = z.strictObject({
   auditRetentionDays: z.coerce.number().int().min(1).max(3650).default(365),
   /** Days a finished webhook delivery (delivered or given up) stays in the delivery log. */
   webhookLogRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+  // A boolean in the JSON config file, the text "true" or "false" in the environment.
   trustProxy: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
 });
 

@@ -51,6 +51,11 @@ describe('config', () => {
 
     writeFileSync(file, '{not json');
     expect(configError({ UCBRIDGE_CONFIG: file }).message).toContain('must contain one JSON object');
+
+    // JSON's own booleans in the file; text in the environment.
+    writeFileSync(file, JSON.stringify({ trustProxy: true }));
+    expect(loadConfig({ UCBRIDGE_CONFIG: file }).trustProxy).toBe(true);
+    expect(loadConfig({ UCBRIDGE_CONFIG: file, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });
 
   it('checks that the Graph CA file exists', () => {
