@@ -70,7 +70,9 @@ const mailboxUser = z.object({ id: z.string(), displayName: z.string().nullish()
 /**
  * Shared mailboxes as Graph shows them: Graph v1.0 has no "shared" flag (that lives in Exchange),
  * so a shared mailbox is recognised the way Exchange creates one — a member user object with a
- * mail address whose account is disabled (nobody signs in to it).
+ * mail address whose account is disabled (nobody signs in to it). Room and equipment mailboxes and
+ * disabled leavers look the same (telling them apart takes MailboxSettings.Read); the docs say to
+ * select mailboxes where that matters (docs/connect-a-tenant.md).
  */
 export async function listSharedMailboxes(graph: GraphClient): Promise<SharedMailboxView[]> {
   const out: SharedMailboxView[] = [];

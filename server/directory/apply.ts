@@ -2,11 +2,13 @@ import type { Transaction } from 'kysely';
 import { insertIgnoringConflicts, newId, nowIso, type Database } from '../store/index.js';
 import { LOCKED } from './entra.js';
 import { recordCascade, touch, type ChangeLog } from './events.js';
-import { readPlanItems, type PlanOp } from './plan-items.js';
+import { applyParking, parkUsers } from './parking.js';
+import { readPlanItems, type PlanOp, type Wait } from './plan-items.js';
 import type { Counts, Problem } from './runs.js';
 
 type Trx = Transaction<Database>;
 type CreateOp = Extract<PlanOp, { op: 'create' }>;
+type UpdateOp = Extract<PlanOp, { op: 'update' }>;
 
 export interface ApplyContext {
   tenantId: string;
@@ -38,6 +40,7 @@ async function applyCreates(trx: Trx, ctx: ApplyContext, ops: CreateOp[]): Promi
     updated_at: now,
   }));
   const inserted = await insertIgnoringConflicts(trx, 'extension', rows, 'entra_object_id');
+  const taken: Array<{ entraId: string } & Wait> = [];
   for (const [i, op] of ops.entries()) {
     const row = rows[i];
     if (inserted.has(op.entraId) && row) {
@@ -53,21 +56,47 @@ async function applyCreates(trx: Trx, ctx: ApplyContext, ops: CreateOp[]): Promi
     }
     else {
       ctx.counts.failed++;
-      ctx.problems.push({ objectId: op.entraId, name: op.fields.display_name, reason: `number ${op.number} was taken while the sync ran`, hint: 'The next sync assigns another number.' });
+      taken.push({ entraId: op.entraId, waitsFor: 'number', number: op.number });
+      ctx.problems.push({ objectId: op.entraId, name: op.fields.display_name, reason: `number ${op.number} was taken while the sync ran`, hint: 'A later sync tries again once the number is free (automatic numbering: with another number).' });
     }
   }
+  // Delta rounds would not list the user again: parked, later runs look the user up.
+  await parkUsers(trx, ctx.tenantId, taken);
 }
 
-async function applyOne(trx: Trx, ctx: ApplyContext, op: Exclude<PlanOp, CreateOp>): Promise<void> {
+/**
+ * An update's changes without a number another extension took after the plan was made (a run held
+ * for an admin): the extension keeps its number and the user is reported, as a create would be.
+ */
+async function numberStillFree(trx: Trx, ctx: ApplyContext, op: UpdateOp): Promise<UpdateOp['changes']> {
+  const { number, ...others } = op.changes;
+  if (number === undefined) return op.changes;
+  const ext = () => trx.selectFrom('extension').select(['number', 'display_name']).where('tenant_id', '=', ctx.tenantId);
+  if (!(await ext().where('number', '=', number).where('id', '!=', op.extensionId).executeTakeFirst())) return op.changes;
+  const own = await ext().where('id', '=', op.extensionId).where('entra_object_id', '=', op.entraId).executeTakeFirst();
+  if (own) {
+    const reason = `number kept at ${own.number}: number ${number} was taken while the sync ran`;
+    ctx.problems.push({ objectId: op.entraId, name: own.display_name, reason, hint: 'Free that number, or give this user another one in Entra ID.', partial: true });
+  }
+  return others;
+}
+
+/** Steps applied one by one (creates go in bulk, parking in applyParking). */
+type SingleOp = Exclude<PlanOp, CreateOp | { op: 'park' | 'unpark' | 'withdrawn' }>;
+
+async function applyOne(trx: Trx, ctx: ApplyContext, op: SingleOp): Promise<void> {
   const now = nowIso();
   const ext = (id: string) => trx.updateTable('extension').where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
   const grp = (id: string) => trx.updateTable('extension_group').where('tenant_id', '=', ctx.tenantId).where('id', '=', id);
   let changed = 0n;
   switch (op.op) {
-    case 'update':
-      changed = (await ext(op.extensionId).set({ ...op.changes, updated_at: now }).where('entra_object_id', '=', op.entraId).executeTakeFirst()).numUpdatedRows;
-      if (changed > 0n && op.changes.enabled === 0) ctx.changes.revoke.push(op.extensionId);
+    case 'update': {
+      const changes = await numberStillFree(trx, ctx, op);
+      if (Object.keys(changes).length === 0) return;
+      changed = (await ext(op.extensionId).set({ ...changes, updated_at: now }).where('entra_object_id', '=', op.entraId).executeTakeFirst()).numUpdatedRows;
+      if (changed > 0n && changes.enabled === 0) ctx.changes.revoke.push(op.extensionId);
       break;
+    }
     case 'link':
       changed = (
         await ext(op.extensionId)
@@ -130,8 +159,11 @@ async function applyOne(trx: Trx, ctx: ApplyContext, op: Exclude<PlanOp, CreateO
 export async function applyOps(trx: Trx, ctx: ApplyContext, ops: PlanOp[]): Promise<void> {
   // Before any delete: what the chunk's deletes take along (phonebooks, group members), in one batched read.
   await recordCascade(trx, ctx.tenantId, ops.flatMap((op) => (op.op === 'delete' ? [op.extensionId] : [])), ctx.changes);
+  // Before the creates: one whose number is taken by now parks its user again, over an unpark planned with it.
+  await applyParking(trx, ctx.tenantId, ops);
   let creates: CreateOp[] = [];
   for (const op of ops) {
+    if (op.op === 'park' || op.op === 'unpark' || op.op === 'withdrawn') continue;
     if (op.op === 'create') {
       creates.push(op);
       continue;

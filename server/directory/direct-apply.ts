@@ -1,7 +1,7 @@
 import { applyOps, type ApplyContext } from './apply.js';
 import { newChangeLog, publishChanges } from './events.js';
 import { settleChunk, type ExecuteDeps, type RunHooks } from './execute.js';
-import type { PlanOp, PlanSink } from './plan-items.js';
+import { userOf, type PlanOp, type PlanSink } from './plan-items.js';
 import { addProblems, saveRun, type Counts, type Problem, type Progress } from './runs.js';
 
 export interface DirectApplierOptions {
@@ -11,6 +11,8 @@ export interface DirectApplierOptions {
   entraTenantId: string;
   counts: Counts;
   hooks?: RunHooks | undefined;
+  /** Ops per transaction (APPLY_BATCH unless a test wants several batches). */
+  batchSize?: number | undefined;
 }
 
 /**
@@ -47,10 +49,20 @@ export class DirectApplier implements PlanSink {
     if (op.op === 'delete') this.deletes++;
   }
 
+  /** Only steps not yet handed to a batch can go; the others are (being) applied. */
+  withdraw(entraId: string): boolean {
+    const mine = this.buffer.filter((op) => userOf(op) === entraId);
+    if (mine.length === 0) return false;
+    this.buffer = this.buffer.filter((op) => userOf(op) !== entraId);
+    this.total -= mine.length;
+    this.deletes -= mine.filter((op) => op.op === 'delete').length;
+    return true;
+  }
+
   async record(progress: Progress, problems: Problem[], last: boolean): Promise<void> {
     progress.planned = this.total;
     this.problems.push(...problems);
-    if (this.buffer.length < APPLY_BATCH && !last) return;
+    if (this.buffer.length < (this.options.batchSize ?? APPLY_BATCH) && !last) return;
     // The previous batch must be in (and its failure reported) before the next one starts.
     await this.settled();
     const ops = this.buffer;

@@ -7,7 +7,7 @@ import { newChangeLog, publishChanges, touch } from './events.js';
 import { notifyExtensionsEnded } from './hooks.js';
 import { membershipScope, refreshMemberships } from './memberships.js';
 import { StopRequested } from './plan.js';
-import { countSynced } from './plan-users.js';
+import { countSynced } from './synced.js';
 import { addProblems, readRunRow, saveRun, type PlanState, type Problem } from './runs.js';
 import type { UserSyncSettings } from './settings.js';
 import { sendWelcome } from './welcome.js';

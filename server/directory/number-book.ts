@@ -119,7 +119,8 @@ export function createAllocator(book: NumberBook, start: string, end: string | u
   let pool: string[] = [];
   let head = 0;
   return {
-    async reserve(count: number): Promise<void> {
+    /** Returns how many numbers are ready (fewer than `count` when the range runs out). */
+    async reserve(count: number): Promise<number> {
       pool = pool.slice(head);
       head = 0;
       while (pool.length < count && cursor !== undefined) {
@@ -132,6 +133,7 @@ export function createAllocator(book: NumberBook, start: string, end: string | u
         pool.push(...window.free);
         cursor = window.next;
       }
+      return pool.length;
     },
     next: (): string | undefined => pool[head++],
   };

@@ -1,3 +1,4 @@
+import { parsePhone } from '../../shared/phone.js';
 import type { EntraUser } from './entra.js';
 import type { UserSyncSettings } from './settings.js';
 
@@ -11,7 +12,16 @@ function propertyValue(user: EntraUser, property: string): string | null | undef
   return user.onPremisesExtensionAttributes?.[property];
 }
 
-/** Property numbering: digits only, then the last N digits. */
+/**
+ * The text the digits are read from. A phone property may end in an extension (`ext. 23`, `x23`,
+ * `;ext=23`): it is dropped, or its digits would run on from the main number's.
+ */
+function mainNumber(property: string, raw: string): string {
+  if (property !== 'businessPhones' && property !== 'mobilePhone') return raw;
+  return parsePhone(raw)?.number ?? raw;
+}
+
+/** Property numbering: digits only (of a phone's main number), then the last N digits. */
 export function numberFromProperty(
   user: EntraUser,
   numbering: Extract<UserSyncSettings['numbering'], { kind: 'property' }>,
@@ -19,7 +29,7 @@ export function numberFromProperty(
   const raw = propertyValue(user, numbering.property);
   const hint = `Set ${numbering.property} of this user in Entra ID to the extension number.`;
   if (!raw) return { ok: false, reason: `${numbering.property} is empty`, hint };
-  const digits = raw.replace(/\D/g, '');
+  const digits = mainNumber(numbering.property, raw).replace(/\D/g, '');
   if (digits.length === 0) return { ok: false, reason: `${numbering.property} '${raw}' has no digits`, hint };
   const want = numbering.digits;
   if (want !== undefined && digits.length < want) {

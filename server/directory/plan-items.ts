@@ -9,17 +9,28 @@ type PlannedFields = Omit<SyncedFields, 'locked_fields'> & Partial<Pick<SyncedFi
 /** What an update sets: synced columns, a number from the user's property, local overrides Entra's changes ended. */
 export type UpdateChanges = Partial<SyncedFields> & { number?: string; local_overrides?: string | null };
 
+/** Why a user was skipped, when a change elsewhere may lift it: a number (null: any automatic one) or capacity. */
+export type Wait = { waitsFor: 'number'; number: string | null } | { waitsFor: 'capacity'; number: null };
+
 /** One step of a plan; applying it twice changes nothing. */
 export type PlanOp =
   | { op: 'create'; entraId: string; number: string; fields: PlannedFields; welcome: boolean }
   | { op: 'update'; extensionId: string; entraId: string; changes: UpdateChanges }
   | { op: 'link'; extensionId: string; entraId: string; fields: PlannedFields; localOverrides?: string | null }
   | { op: 'delete'; extensionId: string; entraId: string; name: string }
-  | { op: 'release'; extensionId: string }
+  | { op: 'release'; extensionId: string; entraId: string }
+  /** The user waits for a number or capacity (parking.ts); `unpark`: no longer. */
+  | ({ op: 'park'; entraId: string } & Wait)
+  | { op: 'unpark'; entraId: string }
+  /** A written step that a later listing of its user replaced. */
+  | { op: 'withdrawn' }
   | { op: 'group-create'; entraId: string; name: string }
   | { op: 'group-update'; groupId: string; name: string }
   | { op: 'group-delete'; groupId: string }
   | { op: 'group-release'; groupId: string };
+
+/** The Entra user a step is planned for, if any. */
+export const userOf = (op: PlanOp): string | undefined => ('entraId' in op && !op.op.startsWith('group-') ? op.entraId : undefined);
 
 /**
  * Where the planner's ops go, page by page: the run's persisted plan (PlanWriter), or straight
@@ -32,6 +43,11 @@ export interface PlanSink {
   /** True when the ops are applied instead of persisted. */
   readonly appliesDirectly: boolean;
   add(op: PlanOp): void;
+  /**
+   * A user listed again in the round: the last listing decides, so the steps planned for the
+   * earlier one go. False when they may be applied already (DirectApplier): the directory says.
+   */
+  withdraw(entraId: string): boolean;
   /**
    * Records a planned page: its ops, its problems and the run's progress (whose `planned` and
    * `applied` the sink keeps). `last`: the run's last page; everything is written when it resolves.
@@ -47,8 +63,11 @@ export class PlanWriter implements PlanSink {
   total = 0;
   deletes = 0;
   readonly appliesDirectly = false;
-  /** A delta round may list a removed user twice (replayed pages): the guard counts extensions, not ops. */
-  private readonly deleted = new Set<string>();
+  /** Written steps by user (and which of them delete), should a later listing withdraw them. */
+  private readonly written = new Map<string, number[]>();
+  private readonly deleting = new Set<number>();
+  /** Written steps withdrawn since the last page: rewritten as `withdrawn` with the next one. */
+  private withdrawn: number[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -57,18 +76,27 @@ export class PlanWriter implements PlanSink {
   ) {}
 
   add(op: PlanOp): void {
-    if (op.op === 'delete') {
-      if (this.deleted.has(op.extensionId)) return;
-      this.deleted.add(op.extensionId);
-      this.deletes++;
-    }
+    if (op.op === 'delete') this.deletes++;
     this.buffer.push(op);
+  }
+
+  withdraw(entraId: string): boolean {
+    const mine = this.buffer.filter((op) => userOf(op) === entraId);
+    this.deletes -= mine.filter((op) => op.op === 'delete').length;
+    if (mine.length > 0) this.buffer = this.buffer.filter((op) => userOf(op) !== entraId);
+    for (const seq of this.written.get(entraId) ?? []) {
+      if (this.deleting.delete(seq)) this.deletes--;
+      this.withdrawn.push(seq);
+    }
+    this.written.delete(entraId);
+    return true;
   }
 
   /** One transaction per page: its plan items, problems and progress. */
   async record(progress: Progress, problems: Problem[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await this.flush(trx);
+      await this.tombstone(trx);
       progress.planned = this.total;
       if (problems.length > 0) await addProblems(trx, this.tenantId, this.runId, problems);
       await saveRun(trx, this.runId, { progress });
@@ -82,11 +110,33 @@ export class PlanWriter implements PlanSink {
       const rows = ops.slice(i, i + 500).map((op) => ({
         tenant_id: this.tenantId,
         run_id: this.runId,
-        seq: ++this.total,
+        seq: this.remember(op, ++this.total),
         op: op.op,
         payload: JSON.stringify(op),
       }));
       await trx.insertInto('sync_plan_item').values(rows).execute();
+    }
+  }
+
+  private remember(op: PlanOp, seq: number): number {
+    const user = userOf(op);
+    if (user !== undefined) this.written.set(user, [...(this.written.get(user) ?? []), seq]);
+    if (op.op === 'delete') this.deleting.add(seq);
+    return seq;
+  }
+
+  /** Withdrawn steps keep their place (seq runs 1..total, as the progress counts) and do nothing. */
+  private async tombstone(trx: Transaction<Database>): Promise<void> {
+    const seqs = this.withdrawn;
+    this.withdrawn = [];
+    const withdrawn: PlanOp = { op: 'withdrawn' };
+    for (let i = 0; i < seqs.length; i += 500) {
+      await trx
+        .updateTable('sync_plan_item')
+        .set({ op: withdrawn.op, payload: JSON.stringify(withdrawn) })
+        .where('run_id', '=', this.runId)
+        .where('seq', 'in', seqs.slice(i, i + 500))
+        .execute();
     }
   }
 

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { batchItemErrorInfo, type GraphClient } from '../graph/index.js';
 import type { Database } from '../store/index.js';
 import { entraUser, USER_SELECT, type EntraUser } from './entra.js';
-import type { PlanSink } from './plan-items.js';
-import { planRemoval, syncedNotSeen, type UserPlanner } from './plan-users.js';
+import type { UserPlanner } from './plan-users.js';
+import { syncedNotSeen } from './synced.js';
 import type { Problem } from './runs.js';
 
 /** What Graph answered for users looked up by id. */
@@ -45,7 +45,6 @@ export interface UnlistedRun {
   db: Kysely<Database>;
   graph: GraphClient;
   tenantId: string;
-  sink: PlanSink;
   outOfScope: 'delete' | 'release';
   /** Hands the sink's pending ops and these problems to the run (see plan.ts `tracker`). */
   record(items: number, problems: Problem[]): Promise<void>;
@@ -72,7 +71,7 @@ export async function settleUnlisted(run: UnlistedRun, planner: UserPlanner): Pr
       const failed = new Map(lookup.failed.map((f) => [f.id, f.status]));
       for (const row of chunk) {
         const entraId = row.entra_object_id ?? '';
-        if (existing.has(entraId)) planRemoval(run.sink, row, entraId, run.outOfScope);
+        if (existing.has(entraId)) planner.remove(row, entraId, run.outOfScope);
         const status = failed.get(entraId);
         if (status !== undefined) {
           problems.push({
@@ -85,5 +84,18 @@ export async function settleUnlisted(run: UnlistedRun, planner: UserPlanner): Pr
       }
       await run.record(0, problems);
     }
+  }
+}
+
+/**
+ * Delta rounds: parked users the round did not list, once a number or a slot may be there for
+ * them (parking.ts), are looked up and planned again. A user gone from Entra is unparked like a
+ * listed `@removed` one; one Graph did not answer for stays parked for the next run.
+ */
+export async function retryParked(graph: GraphClient, planner: UserPlanner, record: UnlistedRun['record']): Promise<void> {
+  const due = await planner.dueParked();
+  for (let i = 0; i < due.length; i += LOOKUP_CHUNK) {
+    const { found, gone } = await lookUpUsers(graph, due.slice(i, i + LOOKUP_CHUNK));
+    await record(found.length, await planner.planPage([...found, ...gone.map(removed)]));
   }
 }

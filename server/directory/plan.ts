@@ -5,8 +5,9 @@ import type { Database } from '../store/index.js';
 import { entraGroup, entraUser, GROUP_SELECT, USER_SELECT, type EntraUser } from './entra.js';
 import { clearGroupMirror, mirrorGroupPage, planGroups, transitiveUserIds } from './plan-groups.js';
 import type { PlanSink } from './plan-items.js';
-import { lookUpUsers, settleUnlisted } from './plan-unlisted.js';
-import { createUserPlanner, planRemoval, syncedNotSeen, type UserPlanner } from './plan-users.js';
+import { lookUpUsers, retryParked, settleUnlisted } from './plan-unlisted.js';
+import { createUserPlanner, type UserPlanner } from './plan-users.js';
+import { syncedNotSeen } from './synced.js';
 import { type PlanState, type Progress, type Problem } from './runs.js';
 import type { GroupSyncSettings, UserSyncSettings } from './settings.js';
 
@@ -135,8 +136,9 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
       await t.record(users.length, await planner.planPage(users));
     }
     // Not listed: deleted in Entra (deleteWhen) or out of scope (outOfScope), told apart by a lookup.
-    const unlisted = { db: input.db, graph: input.graph, tenantId: input.tenantId, sink: t.sink, outOfScope: settings.outOfScope };
+    const unlisted = { db: input.db, graph: input.graph, tenantId: input.tenantId, outOfScope: settings.outOfScope };
     await settleUnlisted({ ...unlisted, record: (items, problems) => t.record(items, problems) }, planner);
+    planner.unparkUnlisted();
     return { mode: 'full' };
   }
   const round = { mode: 'delta' as 'full' | 'delta' };
@@ -152,14 +154,18 @@ async function planUsers(input: PlanInput, t: Tracker, scopeUsers: Set<string> |
   if (round.mode === 'full') {
     // A first population has no synced extension from before this run that could be missing.
     if (!t.sink.appliesDirectly) await sweep(input, t, planner, settings.deleteWhen.deleted ? 'delete' : 'disable');
-  } else if (scopeUsers) await reconcileGroupScope(input, t, planner, scopeUsers);
+    planner.unparkUnlisted();
+  } else {
+    if (scopeUsers) await reconcileGroupScope(input, t, planner, scopeUsers);
+    await retryParked(input.graph, planner, (items, problems) => t.record(items, problems));
+  }
   return deltaLink ? { deltaLink, mode: round.mode } : { mode: round.mode };
 }
 
 /** End of a full round: synced extensions whose user was not listed. */
 async function sweep(input: PlanInput, t: Tracker, planner: UserPlanner, mode: 'delete' | 'disable') {
   for await (const rows of syncedNotSeen(input.db, input.tenantId, planner.seen)) {
-    for (const row of rows) planRemoval(t.sink, row, row.entra_object_id ?? '', mode);
+    for (const row of rows) planner.remove(row, row.entra_object_id ?? '', mode);
     await t.record(0, []);
   }
 }
@@ -171,7 +177,7 @@ async function reconcileGroupScope(input: PlanInput, t: Tracker, planner: UserPl
     for (const row of rows) {
       const entraId = row.entra_object_id ?? '';
       synced.add(entraId);
-      if (!scopeUsers.has(entraId)) planRemoval(t.sink, row, entraId, input.users.outOfScope);
+      if (!scopeUsers.has(entraId)) planner.remove(row, entraId, input.users.outOfScope);
     }
   }
   await t.record(0, []);

@@ -9,8 +9,8 @@ import { applyPlan, guardLimit, type RunHooks } from './execute.js';
 import { DirectApplier } from './direct-apply.js';
 import { keepAlive, staleBefore } from './liveness.js';
 import { buildPlan, StopRequested } from './plan.js';
-import { PlanWriter, type PlanSink } from './plan-items.js';
-import { countSynced } from './plan-users.js';
+import { PlanWriter, readPlanItems, type PlanSink } from './plan-items.js';
+import { countSynced } from './synced.js';
 import { addProblems, claimRunSlot, getRun, readRunRow, reportRunOutcome, saveRun, type RunTrigger, type RunView } from './runs.js';
 import { GROUP_SYNC, readSettings, USER_SYNC } from './settings.js';
 
@@ -29,6 +29,7 @@ export interface StartOptions {
   /** Injected client (benchmarks, fault tests); by default the tenant's. */
   graph?: GraphClient;
   hooks?: RunHooks;
+  /** Plan items (in a first population: ops) applied per transaction; tests use small ones. */
   chunkSize?: number;
   /** Objects per Graph page (tests use small pages to get many requests). */
   pageSize?: number;
@@ -83,7 +84,7 @@ function launch(deps: SyncDeps, tenantId: string, runId: string, work: (shouldSt
  * whether one of them was a first population, which only a new run completes. A running run counts
  * as dead once its heartbeat is `staleMs` old (by default, per the store's run liveness).
  */
-async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number | undefined, shouldStop = () => false): Promise<boolean> {
+async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: number | undefined, shouldStop = () => false, graph?: GraphClient): Promise<boolean> {
   const abandonedBefore = staleBefore(deps.store, staleMs);
   const rows = await deps.store.db
     .selectFrom('sync_run')
@@ -107,7 +108,11 @@ async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: num
       continue;
     }
     try {
-      await applyPlan(deps, tenantId, id, { shouldStop });
+      const full = run.planState.mode === 'full';
+      // The chunks applied before the interruption: their photos were never read either.
+      const before = full ? [] : await changedByChunks(deps, tenantId, id, run.progress.applied);
+      const changed = await applyPlan(deps, tenantId, id, { shouldStop });
+      await fetchAvatars(deps, tenantId, id, graph, full ? undefined : [...before, ...changed]);
     } catch (error) {
       if (error instanceof StopRequested) throw error;
       await saveRun(deps.store.db, id, { status: 'failed', plan: { ...run.planState, phase: 'done' }, error: `Resuming failed: ${(error as Error).message}`, finished: true });
@@ -116,16 +121,42 @@ async function recoverInterrupted(deps: SyncDeps, tenantId: string, staleMs: num
   return unfinishedPopulation;
 }
 
+/** Extensions that a run's first `applied` plan items create or update. */
+async function changedByChunks(deps: SyncDeps, tenantId: string, runId: string, applied: number): Promise<string[]> {
+  const ops = (await readPlanItems(deps.store.db, runId, 0, applied)).map((item) => item.op);
+  const entraIds = ops.flatMap((op) => (op.op === 'create' || op.op === 'link' || op.op === 'update' ? [op.entraId] : []));
+  const ids: string[] = [];
+  for (let i = 0; i < entraIds.length; i += 500) {
+    const rows = await deps.store.db.selectFrom('extension').select('id').where('tenant_id', '=', tenantId).where('entra_object_id', 'in', entraIds.slice(i, i + 500)).execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/**
+ * SPEC §2 photo as avatar, once a plan is applied (planned, confirmed or resumed): the photos of
+ * `changed`, or of every synced extension when undefined (photo changes are in no delta, so full
+ * rounds refresh them all). The run has succeeded by now: a client that cannot be had is a problem of it.
+ */
+async function fetchAvatars(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient | undefined, changed: readonly string[] | undefined): Promise<void> {
+  if (!(await readSettings(deps.store, tenantId, USER_SYNC)).photoAsAvatar) return;
+  const problems = await (graph ? Promise.resolve(graph) : graphForTenant(deps, tenantId)).then(
+    (client) => syncAvatars(deps.store, client, tenantId, changed),
+    (error: unknown) => [{ objectId: '', name: 'Profile photos', reason: `profile photos not read: ${(error as Error).message}`, hint: 'The next full sync reads them.' }],
+  );
+  if (problems.length > 0) await addProblems(deps.store.db, tenantId, runId, problems);
+}
+
 /** The persisted plan, or direct application when the directory has no synced extension yet (nothing to guard). */
 async function planSink(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient, options: StartOptions): Promise<PlanSink> {
   if ((await countSynced(deps.store.db, tenantId)) > 0) return new PlanWriter(deps.store.db, tenantId, runId);
   const run = await readRunRow(deps.store.db, tenantId, runId);
   await saveRun(deps.store.db, runId, { plan: { ...run.planState, direct: true } });
-  return new DirectApplier({ deps, tenantId, runId, entraTenantId: graph.tenantId, counts: run.counts, hooks: options.hooks });
+  return new DirectApplier({ deps, tenantId, runId, entraTenantId: graph.tenantId, counts: run.counts, hooks: options.hooks, batchSize: options.chunkSize });
 }
 
 async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, graph: GraphClient, options: StartOptions, shouldStop: () => boolean) {
-  await recoverInterrupted(deps, tenantId, undefined, shouldStop);
+  await recoverInterrupted(deps, tenantId, undefined, shouldStop, graph);
   const [users, groups] = await Promise.all([readSettings(deps.store, tenantId, USER_SYNC), readSettings(deps.store, tenantId, GROUP_SYNC)]);
   const sink = await planSink(deps, tenantId, runId, graph, options);
   const built = await buildPlan({ db: deps.store.db, graph, tenantId, runId, users, groups, full: options.full === true, shouldStop, pageSize: options.pageSize, sink });
@@ -140,11 +171,8 @@ async function planAndApply(deps: SyncDeps, tenantId: string, runId: string, gra
   const changed = await applyPlan(deps, tenantId, runId, { hooks: options.hooks, chunkSize: options.chunkSize, shouldStop });
   // A first population is a bulk load: the next (delta) runs should be planned on its statistics.
   if (sink.appliesDirectly) await refreshStatistics(deps.store.db, ['extension', 'extension_group', 'extension_group_member', 'entra_group', 'entra_membership']);
-  if (users.photoAsAvatar) {
-    // A full round, or a first population (every extension is new): every avatar.
-    const problems = await syncAvatars(deps.store, graph, tenantId, built.plan.mode === 'full' || sink.appliesDirectly ? undefined : changed);
-    if (problems.length > 0) await addProblems(deps.store.db, tenantId, runId, problems);
-  }
+  // A full round, or a first population (every extension is new): every avatar.
+  await fetchAvatars(deps, tenantId, runId, graph, built.plan.mode === 'full' || sink.appliesDirectly ? undefined : changed);
 }
 
 /** Sync now: checks the integration and settings, claims the tenant's single run slot, runs in the background (or queues). */
@@ -175,7 +203,8 @@ export async function confirmRun(deps: SyncDeps, tenantId: string, runId: string
     throw notHeld((await readRunRow(deps.store.db, tenantId, runId)).status);
   }
   launch(deps, tenantId, runId, async (shouldStop) => {
-    await applyPlan(deps, tenantId, runId, { hooks, shouldStop });
+    const changed = await applyPlan(deps, tenantId, runId, { hooks, shouldStop });
+    await fetchAvatars(deps, tenantId, runId, undefined, run.planState.mode === 'full' ? undefined : changed);
   });
   return getRun(deps.store, tenantId, runId);
 }

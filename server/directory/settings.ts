@@ -3,7 +3,11 @@ import { NUMBER_PROPERTIES } from '../../shared/directory.js';
 import { AppError } from '../errors.js';
 import { settingsRepo, type Store } from '../store/index.js';
 
-const guid = z.string().regex(/^[0-9a-f-]{36}$/i, { message: 'must be an Entra object id (GUID)' });
+/** Graph writes object ids in lower case; scopes compare them with its ids as they come. */
+const guid = z
+  .string()
+  .regex(/^[0-9a-f-]{36}$/i, { message: 'must be an Entra object id (GUID)' })
+  .toLowerCase();
 const digitsString = z.string().regex(/^\d{1,15}$/, { message: 'must be 1–15 digits' });
 
 /** Properties a number can be read from (SPEC §2); the list is shared with the admin page. */

@@ -57,8 +57,9 @@ export function decideTeams(input: TeamsInput): Decision {
   if (state?.last_error) Object.assign(patch, { last_error: null, last_error_at: null });
   if (!teamsChanged && result === state?.teams_result) return { state: patch };
   if (result === 'no_change' || isProtected(current, settings)) return { state: patch };
-  if (state?.calendar_status && settings.source === 'both') {
-    // The calendar is in charge until the event ends; then this Teams status comes back.
+  if (state?.calendar_status && settings.source === 'both' && current.source === 'calendar') {
+    // The calendar's status stands until the event ends; then this Teams status comes back. A status
+    // set by hand during the event took over from the calendar: a Teams change applies to it as usual.
     return { state: { ...patch, restore_status: result, restore_source: 'teams' } };
   }
   if (current.status === result) return { state: patch };
@@ -98,9 +99,16 @@ export interface CalendarInput {
 /**
  * One user's calendar right now. An event that starts takes over (remembering the status to
  * restore); one that ends gives the status back — unless someone changed it meanwhile, in which
- * case their change stands. Protected manual statuses are never taken over.
+ * case their change stands. Protected manual statuses are never taken over. The calendar was
+ * read, so its error (if any) is cleared.
  */
 export function decideCalendar(input: CalendarInput): Decision {
+  const decision = followCalendar(input);
+  if (!input.state?.calendar_error) return decision;
+  return { ...decision, state: { ...decision.state, calendar_error: null, calendar_error_at: null } };
+}
+
+function followCalendar(input: CalendarInput): Decision {
   const { calendar, state, current, settings } = input;
   const inCharge = state?.calendar_status ?? null;
   if (calendar === inCharge) return {};

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
@@ -10,6 +11,8 @@ import { extensionStatusRepo } from './status.js';
 /** A notification names the change only; the receiver reads the row (NOTIFY payloads are small and public to the database). */
 const notice = z.object({ o: z.string(), t: z.string(), e: z.string() });
 const RECONNECT_MS = 1_000;
+/** The longest wait between two attempts: a restart or failover can keep the database away for minutes. */
+const RECONNECT_MAX_MS = 30_000;
 
 interface Log {
   warn(details: Record<string, unknown>, message: string): void;
@@ -26,13 +29,15 @@ const channelOf = (schema: string | undefined) => `ucbridge_status_${schema ?? '
  * Changes announced while the listening connection is down are not replayed: a client that
  * reconnects gets the current status, as after any gap.
  */
-export function statusFanoutService(ctx: { store: Store; config: Config }, app: { log: Log }) {
+export function statusFanoutService(ctx: { store: Store; config: Pick<Config, 'databaseUrl' | 'databaseSchema'> }, app: { log: Log }) {
   const { store, config } = ctx;
   const origin = randomBytes(6).toString('base64url');
   const channel = channelOf(config.databaseSchema);
   const bus = statusBusFor(store);
   let client: pg.Client | undefined;
   let stopped = false;
+  const stopping = new AbortController();
+  let reconnecting: Promise<void> | undefined;
   let stopObserving: (() => void) | undefined;
   let delivering: Promise<void> = Promise.resolve();
 
@@ -59,11 +64,31 @@ export function statusFanoutService(ctx: { store: Store; config: Config }, app: 
     next.on('end', () => {
       if (stopped || client !== next) return;
       client = undefined;
-      setTimeout(() => void listen().catch((err: unknown) => app.log.warn({ err }, 'status fan-out cannot reconnect')), RECONNECT_MS).unref();
+      reconnecting = reconnect();
     });
     await next.connect();
-    await next.query(`listen ${next.escapeIdentifier(channel)}`);
+    try {
+      await next.query(`listen ${next.escapeIdentifier(channel)}`);
+    } catch (err) {
+      // Connected but not listening is of no use; closed, so the next attempt does not leak it.
+      await next.end();
+      throw err;
+    }
     client = next;
+  };
+
+  /** Tries again, waiting longer after each failure, until listening again or stopped: the database may stay down for a while. */
+  const reconnect = async (): Promise<void> => {
+    for (let wait = RECONNECT_MS; !stopped; wait = Math.min(2 * wait, RECONNECT_MAX_MS)) {
+      await sleep(wait, undefined, { ref: false, signal: stopping.signal }).catch(() => undefined);
+      if (stopped) return;
+      try {
+        await listen();
+        return;
+      } catch (err) {
+        app.log.warn({ err }, 'status fan-out cannot reconnect yet');
+      }
+    }
   };
 
   return {
@@ -75,7 +100,10 @@ export function statusFanoutService(ctx: { store: Store; config: Config }, app: 
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       stopObserving?.();
+      // An attempt under way may still connect: wait for it, so that its connection is ended too.
+      await reconnecting;
       const last = client;
       client = undefined;
       await last?.end();

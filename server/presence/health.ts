@@ -23,6 +23,13 @@ export const presenceHealthItem = z.object({
   calendarStatus: z.string().nullable(),
   /** Call state the PBX reported and we mirrored to Teams. */
   callState: z.string().nullable(),
+  /** The Teams side's last error (polling, notified reads, setting Teams presence), cleared by the next Teams read. */
+  teamsError: z.string().nullable(),
+  teamsErrorAt: z.string().nullable(),
+  /** The calendar's last error, cleared by the next calendar read of this user. */
+  calendarError: z.string().nullable(),
+  calendarErrorAt: z.string().nullable(),
+  /** Both errors in one line, and the later of their times (what the admin page shows). */
   lastError: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
 });
@@ -54,6 +61,8 @@ export async function listPresenceHealth(
       'p.call_state',
       'p.last_error',
       'p.last_error_at',
+      'p.calendar_error',
+      'p.calendar_error_at',
     ])
     .where('e.tenant_id', '=', tenantId)
     .where('e.source', '=', 'entra')
@@ -61,7 +70,7 @@ export async function listPresenceHealth(
     .orderBy('e.id')
     .limit(options.limit + 1);
   if (options.afterId !== undefined) query = query.where('e.id', '>', options.afterId);
-  if (options.errorsOnly) query = query.where('p.last_error', 'is not', null);
+  if (options.errorsOnly) query = query.where((eb) => eb.or([eb('p.last_error', 'is not', null), eb('p.calendar_error', 'is not', null)]));
   const rows = await query.execute();
   return rows.map((r) => ({
     extensionId: r.id,
@@ -76,7 +85,22 @@ export async function listPresenceHealth(
     teamsChangedAt: r.teams_changed_at,
     calendarStatus: r.calendar_status,
     callState: r.call_state,
-    lastError: r.last_error,
-    lastErrorAt: r.last_error_at,
+    ...errorsOf(r),
   }));
+}
+
+type ErrorColumns = Record<'last_error' | 'last_error_at' | 'calendar_error' | 'calendar_error_at', string | null>;
+
+/** Each side's error, and both together for readers that show one (the admin page). */
+function errorsOf(r: ErrorColumns): Pick<PresenceHealthItem, 'teamsError' | 'teamsErrorAt' | 'calendarError' | 'calendarErrorAt' | 'lastError' | 'lastErrorAt'> {
+  const errors = [r.last_error, r.calendar_error].filter((e) => e !== null);
+  const times = [r.last_error_at, r.calendar_error_at].filter((t) => t !== null).sort();
+  return {
+    teamsError: r.last_error,
+    teamsErrorAt: r.last_error_at,
+    calendarError: r.calendar_error,
+    calendarErrorAt: r.calendar_error_at,
+    lastError: errors.length > 0 ? errors.join('; ') : null,
+    lastErrorAt: times.at(-1) ?? null,
+  };
 }

@@ -17,7 +17,7 @@ import { pollTeamsBatch } from './teams-cycle.js';
  * https://learn.microsoft.com/en-us/graph/changenotifications-for-presence (resource data only with
  * `includeResourceData` and a certificate). So a notification means "read this user now": the
  * poller's own `pollTeamsBatch` (app-only getPresencesByUserId, ≤ 650 ids a call, then decideTeams
- * — calendar rules, protected statuses, reverse-direction guard — and applyDecisions).
+ * — calendar rules, protected statuses, reverse-direction guard — through decideAndApply).
  *
  * Coalescing: a tenant's first notification opens a DEBOUNCE_MS window; users notified during it
  * join the same read. Teams sends changes in bursts (Busy → InACall → InAMeeting, or many users

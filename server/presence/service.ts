@@ -10,7 +10,7 @@ import { getPresenceSyncSettings, tenantsWithPresenceSync, type PresenceSyncSett
 import { chunks, runSpread } from './spread.js';
 import { endStreamsOfRemovedUsers } from './streams.js';
 import { subscribedExtensions, syncPresenceSubscriptions, type SubscriptionSyncReport } from './subscriptions.js';
-import { createTargetLoader, type PresenceTarget } from './targets.js';
+import { createTargetLoader, type LoadedTarget, type PresenceTarget } from './targets.js';
 import { pollTeamsBatch, type BatchOutcome } from './teams-cycle.js';
 
 /** Time as the presence service sees it; tests inject one that does not wait. */
@@ -108,6 +108,8 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
   const lastStart = new Map<string, number>();
   const last = new Map<string, CycleReport>();
   const subscriptionChecks = new Map<string, { at: number; running?: Promise<SubscriptionSyncReport> }>();
+  /** Per tenant, the target load of the last Teams cycle (see `teamsTargets`). */
+  const teamsLoads = new Map<string, number>();
   const leases = createPresenceLeases(deps.store);
   let stopped = false;
   let loop: Promise<void> | undefined;
@@ -121,9 +123,8 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
     const report: CycleReport = { kind: kind.kind, users: 0, subscribed: 0, batches: 0, changes: 0, errors: 0, cycleMs: 0, startedAt: new Date(started).toISOString(), durationMs: 0, error: null };
     try {
       const graph = await graphForTenant(deps, tenantId);
-      const followed = await loadTargets(deps.store.db, tenantId);
-      const subscribed = kind.kind === 'teams' ? await subscribedExtensions(deps.store, tenantId, clock.now()) : new Set<string>();
-      const targets = subscribed.size > 0 ? followed.filter((t) => !subscribed.has(t.extensionId)) : followed;
+      const { load, targets: followed } = await loadTargets(deps.store.db, tenantId);
+      const targets = kind.kind === 'teams' ? await teamsTargets(tenantId, followed, load) : followed;
       report.subscribed = followed.length - targets.length;
       const batches = chunks(targets, kind.batchSize);
       report.users = targets.length;
@@ -143,6 +144,18 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
     report.durationMs = clock.now() - started;
     last.set(`${tenantId}\n${kind.kind}`, report);
     return report;
+  }
+
+  /**
+   * Who a Teams cycle reads: users whose delegated subscription brings their changes are left out,
+   * unless their mapping was edited since the last Teams cycle (a notification comes only with a
+   * Teams change). After a restart every one of them is read once.
+   */
+  async function teamsTargets(tenantId: string, followed: LoadedTarget[], load: number): Promise<LoadedTarget[]> {
+    const subscribed = await subscribedExtensions(deps.store, tenantId, clock.now());
+    const since = teamsLoads.get(tenantId) ?? 0;
+    teamsLoads.set(tenantId, load);
+    return subscribed.size > 0 ? followed.filter((t) => !subscribed.has(t.extensionId) || t.mappingLoad > since) : followed;
   }
 
   /** Cycles of one kind and tenant never overlap: a request waits for the running one. */

@@ -22,6 +22,8 @@ const EMPTY: Omit<PresenceStateRow, 'tenant_id' | 'extension_id' | 'updated_at'>
   call_state_until: null,
   last_error: null,
   last_error_at: null,
+  calendar_error: null,
+  calendar_error_at: null,
 };
 
 /** `presence_state`: what presence sync knows per extension (see the migration 006-presence). */
@@ -48,6 +50,29 @@ export function presenceStateRepo(db: Kysely<Database>) {
         .values({ ...EMPTY, ...patch, tenant_id: tenantId, extension_id: extensionId, updated_at })
         .onConflict((oc) => oc.column('extension_id').doUpdateSet({ ...patch, updated_at }))
         .execute();
+    },
+    /**
+     * `patch`, but only if the row is still the one a decision read (`readAt`: its updated_at, null
+     * when there was no row). False when it changed (or appeared) meanwhile: nothing was written.
+     */
+    async patchIf(tenantId: string, extensionId: string, patch: PresenceStatePatch, readAt: string | null): Promise<boolean> {
+      const updated_at = nowIso();
+      if (readAt === null) {
+        const inserted = await db
+          .insertInto('presence_state')
+          .values({ ...EMPTY, ...patch, tenant_id: tenantId, extension_id: extensionId, updated_at })
+          .onConflict((oc) => oc.column('extension_id').doNothing())
+          .executeTakeFirst();
+        return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
+      }
+      const updated = await db
+        .updateTable('presence_state')
+        .set({ ...patch, updated_at })
+        .where('tenant_id', '=', tenantId)
+        .where('extension_id', '=', extensionId)
+        .where('updated_at', '=', readAt)
+        .executeTakeFirst();
+      return updated.numUpdatedRows > 0n;
     },
   };
 }

@@ -71,17 +71,7 @@ export function extensionStatusRepo(db: Kysely<Database>) {
       return views;
     },
     async put(tenantId: string, extensionId: string, change: StatusChange): Promise<ExtensionStatusView> {
-      const row = {
-        tenant_id: tenantId,
-        extension_id: extensionId,
-        status: change.status,
-        source: change.source,
-        teams_availability: change.teamsAvailability ?? null,
-        teams_activity: change.teamsActivity ?? null,
-        previous_status: change.previousStatus ?? null,
-        last_error: null,
-        updated_at: nowIso(),
-      };
+      const row = rowOf(tenantId, extensionId, change);
       const { tenant_id: _t, extension_id: _e, ...changes } = row;
       await db
         .insertInto('extension_status')
@@ -90,10 +80,46 @@ export function extensionStatusRepo(db: Kysely<Database>) {
         .execute();
       return toView(row);
     },
+    /**
+     * `put`, but only if the status is still `basis` (what a decision was made from: status, source
+     * and time of the last change). Undefined when it changed meanwhile: nothing was written.
+     */
+    async putIf(tenantId: string, extensionId: string, change: StatusChange, basis: ExtensionStatusView): Promise<ExtensionStatusView | undefined> {
+      const row = rowOf(tenantId, extensionId, change);
+      const { tenant_id: _t, extension_id: _e, ...changes } = row;
+      if (basis.updatedAt === null) {
+        const inserted = await db.insertInto('extension_status').values(row).onConflict((oc) => oc.column('extension_id').doNothing()).executeTakeFirst();
+        return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n ? toView(row) : undefined;
+      }
+      const updated = await db
+        .updateTable('extension_status')
+        .set(changes)
+        .where('tenant_id', '=', tenantId)
+        .where('extension_id', '=', extensionId)
+        .where('updated_at', '=', basis.updatedAt)
+        .where('source', '=', basis.source)
+        .where('status', '=', basis.status)
+        .executeTakeFirst();
+      return updated.numUpdatedRows > 0n ? toView(row) : undefined;
+    },
   };
 }
 
-const sameStatus = (view: ExtensionStatusView, change: StatusChange) =>
+const rowOf = (tenantId: string, extensionId: string, change: StatusChange) => ({
+  tenant_id: tenantId,
+  extension_id: extensionId,
+  status: change.status,
+  source: change.source,
+  teams_availability: change.teamsAvailability ?? null,
+  teams_activity: change.teamsActivity ?? null,
+  previous_status: change.previousStatus ?? null,
+  last_error: null,
+  updated_at: nowIso(),
+});
+
+/** Whether a change would change nothing (same status, source and Teams value as a stored status). */
+export const changesNothing = (view: ExtensionStatusView, change: StatusChange): boolean =>
+  view.updatedAt !== null &&
   view.status === change.status &&
   view.source === change.source &&
   view.teamsAvailability === (change.teamsAvailability ?? null) &&
@@ -112,7 +138,7 @@ export async function setExtensionStatus(
   change: StatusChange,
 ): Promise<ExtensionStatusView> {
   const current = await extensionStatusRepo(store.db).get(tenantId, extensionId);
-  if (current.updatedAt !== null && sameStatus(current, change)) return current;
+  if (changesNothing(current, change)) return current;
   const view = await store.db.transaction().execute(async (trx) => {
     const written = await extensionStatusRepo(trx).put(tenantId, extensionId, change);
     await publishEvent(trx, tenantId, 'extension_status.changed', written);
@@ -120,4 +146,15 @@ export async function setExtensionStatus(
   });
   statusBusFor(store).publish(tenantId, view);
   return view;
+}
+
+/**
+ * A presence-sync decision's status, in the caller's transaction: written with its webhook event
+ * only if the status is still `basis` (what the decision read); undefined when it changed
+ * meanwhile. The caller publishes the result on the status bus once the transaction committed.
+ */
+export async function putStatusIf(trx: Kysely<Database>, tenantId: string, extensionId: string, change: StatusChange, basis: ExtensionStatusView): Promise<ExtensionStatusView | undefined> {
+  const written = await extensionStatusRepo(trx).putIf(tenantId, extensionId, change, basis);
+  if (written) await publishEvent(trx, tenantId, 'extension_status.changed', written);
+  return written;
 }

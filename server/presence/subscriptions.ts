@@ -82,8 +82,9 @@ async function ensureOne(deps: Deps, tenantId: string, target: PresenceTarget, g
 
 /**
  * Makes every followed user with a live grant subscribed: missing subscriptions created (unless
- * a recent failure says wait), those within RENEW_WITHIN_MS of expiry renewed. Subscriptions of
- * users no longer followed, or without a live grant, are forgotten (Graph ends them within the hour).
+ * a recent failure says wait), those within RENEW_WITHIN_MS of expiry renewed. A user who was not
+ * covered until now is read once, the way a notification is. Subscriptions of users no longer
+ * followed, or without a live grant, are forgotten (Graph ends them within the hour).
  */
 export async function syncPresenceSubscriptions(deps: Deps, tenantId: string, now = Date.now()): Promise<SubscriptionSyncReport> {
   const report: SubscriptionSyncReport = { created: 0, renewed: 0, failed: 0, active: 0 };
@@ -103,9 +104,14 @@ export async function syncPresenceSubscriptions(deps: Deps, tenantId: string, no
       continue;
     }
     if (!existing && grant.retryAt && Date.parse(grant.retryAt) > now) continue;
+    const covered = existing !== undefined && Date.parse(existing.expires_at) - now > COVER_MARGIN_MS;
     try {
-      report[await ensureOne(deps, tenantId, target, grant, existing, now)]++;
+      const outcome = await ensureOne(deps, tenantId, target, grant, existing, now);
+      report[outcome]++;
       report.active++;
+      // Graph notifies only changes made once the subscription exists: one read catches a change made
+      // since the user was last polled (or while Graph had dropped or lapsed their subscription).
+      if (outcome === 'created' || !covered) presenceChanged(deps.store, tenantId, [grant.extensionId]);
     } catch (error) {
       report.failed++;
       await failed(deps.store, tenantId, grant.extensionId, error, now);

@@ -14,6 +14,13 @@ export interface PresenceTarget {
 interface Cached {
   updatedAt: string;
   mapping: PresenceMapping;
+  /** The load that first read this version of the mapping. */
+  load: number;
+}
+
+/** A followed user as the loader found them, with the load that first read their mapping's current version. */
+export interface LoadedTarget extends PresenceTarget {
+  mappingLoad: number;
 }
 
 /**
@@ -21,25 +28,29 @@ interface Cached {
  * sync on in their mapping. Read fresh every cycle — a user removed from sync, disabled, or who
  * turned it off drops out at the next cycle, and mapping edits apply at the next poll. Parsed
  * mappings are cached by `updated_at`, so a cycle over 50,000 users re-parses only what changed.
+ * Loads are numbered: a caller that remembers its last load number finds the mappings edited since
+ * (`mappingLoad` greater), whoever saved them (admin, the user's SDK, another instance).
  */
 export function createTargetLoader() {
   const caches = new Map<string, Map<string, Cached>>();
-  return async function loadTargets(db: Kysely<Database>, tenantId: string): Promise<PresenceTarget[]> {
+  let loads = 0;
+  return async function loadTargets(db: Kysely<Database>, tenantId: string): Promise<{ load: number; targets: LoadedTarget[] }> {
+    const load = ++loads;
     const cache = caches.get(tenantId) ?? new Map<string, Cached>();
     caches.set(tenantId, cache);
     const rows = await followedRows(db, tenantId).execute();
-    const targets: PresenceTarget[] = [];
+    const targets: LoadedTarget[] = [];
     const seen = new Set<string>();
     for (const row of rows) {
       seen.add(row.id);
       let cached = cache.get(row.id);
-      if (cached?.updatedAt !== row.updated_at) cache.set(row.id, (cached = { updatedAt: row.updated_at, mapping: parseStoredMapping(row.value) }));
+      if (cached?.updatedAt !== row.updated_at) cache.set(row.id, (cached = { updatedAt: row.updated_at, mapping: parseStoredMapping(row.value), load }));
       if (cached.mapping.enabled && row.entra_object_id) {
-        targets.push({ extensionId: row.id, objectId: row.entra_object_id, email: row.email, mapping: cached.mapping });
+        targets.push({ extensionId: row.id, objectId: row.entra_object_id, email: row.email, mapping: cached.mapping, mappingLoad: cached.load });
       }
     }
     for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
-    return targets;
+    return { load, targets };
   };
 }
 export type TargetLoader = ReturnType<typeof createTargetLoader>;

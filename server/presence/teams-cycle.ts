@@ -1,12 +1,10 @@
 import type { GraphClient } from '../graph/index.js';
 import { isAppError } from '../errors.js';
 import { nowIso, type Store } from '../store/index.js';
-import { applyDecisions, errorDecision } from './apply.js';
-import { decideTeams, type Decision } from './decide.js';
+import { decideAndApply, errorDecision, type Decide } from './apply.js';
+import { decideTeams } from './decide.js';
 import { fetchPresences, type TeamsPresence } from './graph-calls.js';
 import type { PresenceSyncSettings } from './settings.js';
-import { presenceStateRepo } from './state-repo.js';
-import { extensionStatusRepo } from './status.js';
 import type { PresenceTarget } from './targets.js';
 
 export interface BatchOutcome {
@@ -33,16 +31,16 @@ export async function pollTeamsBatch(
     presences = await fetchPresences(graph, targets.map((t) => t.objectId));
   } catch (error) {
     const message = `presence poll failed: ${errorText(error)}`;
-    const states = await presenceStateRepo(store.db).many(tenantId, targets.map((t) => t.extensionId));
-    await applyDecisions(store, tenantId, new Map(targets.map((t) => [t.extensionId, errorDecision(states.get(t.extensionId), message)])));
+    await decideAndApply(store, tenantId, new Map(targets.map((t) => [t.extensionId, (state) => errorDecision(state, 'teams', message)])));
     return { changes: 0, errors: targets.length, readFailed: true };
   }
   return { ...(await applyTeamsPresences(store, tenantId, settings, targets, presences)), readFailed: false };
 }
 
 /**
- * What Teams presences mean for their users: `decideTeams` per user, then `applyDecisions`. A
- * target Graph gave no presence for is an error on that user's health.
+ * What Teams presences mean for their users: `decideTeams` per user, through `decideAndApply`
+ * (which reads what it decides from now, after Graph answered). A target Graph gave no presence
+ * for is an error on that user's health.
  */
 async function applyTeamsPresences(
   store: Store,
@@ -51,26 +49,18 @@ async function applyTeamsPresences(
   targets: readonly PresenceTarget[],
   presences: readonly TeamsPresence[],
 ): Promise<BatchOutcome> {
-  const ids = targets.map((t) => t.extensionId);
-  // Read after Graph answered, not before the call: a PBX call state (loop guard) or calendar
-  // takeover written while the call was in flight must be seen.
-  const known = await presenceStateRepo(store.db).many(tenantId, ids);
   const byObjectId = new Map(presences.map((p) => [p.id.toLowerCase(), p]));
-  const statuses = await extensionStatusRepo(store.db).many(tenantId, ids);
   const now = nowIso();
-  const decisions = new Map<string, Decision>();
+  const deciders = new Map<string, Decide>();
   let errors = 0;
   for (const target of targets) {
-    const state = known.get(target.extensionId);
     const presence = byObjectId.get(target.objectId.toLowerCase());
     if (!presence) {
       errors++;
-      decisions.set(target.extensionId, errorDecision(state, 'Microsoft Graph returned no presence for this user (no Teams license, or not in this tenant).'));
+      deciders.set(target.extensionId, (state) => errorDecision(state, 'teams', 'Microsoft Graph returned no presence for this user (no Teams license, or not in this tenant).'));
       continue;
     }
-    const current = statuses.get(target.extensionId);
-    if (!current) continue;
-    decisions.set(target.extensionId, decideTeams({ presence, mapping: target.mapping, state, current, settings, now }));
+    deciders.set(target.extensionId, (state, current) => decideTeams({ presence, mapping: target.mapping, state, current, settings, now }));
   }
-  return { changes: await applyDecisions(store, tenantId, decisions), errors };
+  return { changes: await decideAndApply(store, tenantId, deciders), errors };
 }

@@ -1,12 +1,12 @@
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { presenceGrantRepo, presenceSignInScopes } from '../presence/index.js';
 import type { Store } from '../store/index.js';
 import { findSignedInExtension, sessionExtension, tenantSso, type ExtensionRow, type TenantSso } from './access.js';
 import { audited, auditSso, type AuditContext } from './audit.js';
 import { consumeExchangeNonce, consumeLoginChallenge, createExchangeNonce, createLoginChallenge, isIssuedNonce } from './challenges.js';
 import { oidcMetadata, redeemCode } from './entra.js';
-import { ssoError } from './errors.js';
+import { ssoError, type SsoErrorCode } from './errors.js';
 import { validateIdToken, type SignedInIdentity } from './id-token.js';
 import {
   endSession,
@@ -128,15 +128,19 @@ export async function requireLiveSignIn(deps: SsoDeps, principal: SessionPrincip
   await requireLiveUser(deps, principal);
 }
 
+/** Refusals of `tenantSso` that mean the tenant's SSO has ended (./access.ts). */
+const SSO_ENDED = new Set<string>(['sso_disabled', 'sso_integration_disabled', 'sso_integration_disconnected'] satisfies SsoErrorCode[]);
+
 async function requireLiveUser(deps: SsoDeps, principal: SessionPrincipal): Promise<ExtensionRow> {
   let sso: TenantSso;
   try {
     sso = await tenantSso(deps.store, principal.tenantId);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    await revokeAllSessions(deps.store, principal.tenantId, code === 'sso_disabled' ? 'sso_disabled' : 'integration');
+    // Anything else (the database failing over, say) says nothing about SSO: nobody is signed out for it.
+    if (!isAppError(error) || !SSO_ENDED.has(error.code)) throw error;
+    await revokeAllSessions(deps.store, principal.tenantId, error.code === 'sso_disabled' ? 'sso_disabled' : 'integration');
     throw ssoError('session_revoked', 'Single sign-on is no longer available for this PBX; the session was revoked.', {
-      reason: code,
+      reason: error.code,
       hint: 'Sign in again once your admin has turned SSO back on.',
     });
   }

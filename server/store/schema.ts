@@ -9,7 +9,7 @@
  */
 import type { AdminSessionTable, AdminTokenTable, AuditLogTable, SettingsTable, TenantTable } from './schema/admin.js';
 import type { ContactFolderTable, ContactTable, PhonebookTable, PhonebookVisibilityTable } from './schema/contacts.js';
-import type { EntraGroupTable, EntraMembershipTable, SyncPlanItemTable, SyncProblemTable, SyncRunTable } from './schema/directory-sync.js';
+import type { EntraGroupTable, EntraMembershipTable, SyncParkedUserTable, SyncPlanItemTable, SyncProblemTable, SyncRunTable } from './schema/directory-sync.js';
 import type { ExtensionAvatarTable, ExtensionGroupMemberTable, ExtensionGroupTable, ExtensionTable } from './schema/directory.js';
 import type { DeltaStateTable, GraphSubscriptionTable, IntegrationTable } from './schema/integration.js';
 import type { JobScheduleTable, JobTable } from './schema/jobs.js';
@@ -62,6 +62,7 @@ export interface Database {
   webhook_endpoint: WebhookEndpointTable;
   webhook_delivery: WebhookDeliveryTable;
   sync_plan_item: SyncPlanItemTable;
+  sync_parked_user: SyncParkedUserTable;
   entra_group: EntraGroupTable;
   entra_membership: EntraMembershipTable;
   job: JobTable;

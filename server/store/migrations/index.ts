@@ -14,6 +14,8 @@ import { runningRuns } from './012-running-runs.js';
 import { queuedRuns } from './013-queued-runs.js';
 import { localOverrides } from './014-local-overrides.js';
 import { webhookEndpointQueue } from './015-webhook-endpoint-queue.js';
+import { presenceCalendarError } from './016-presence-calendar-error.js';
+import { parkedUsers } from './017-parked-users.js';
 import type { Dialect, DialectMigration } from './types.js';
 
 export type { Dialect } from './types.js';
@@ -38,6 +40,8 @@ const all: Array<[string, DialectMigration]> = [
   ['013-queued-runs', queuedRuns],
   ['014-local-overrides', localOverrides],
   ['015-webhook-endpoint-queue', webhookEndpointQueue],
+  ['016-presence-calendar-error', presenceCalendarError],
+  ['017-parked-users', parkedUsers],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -36,6 +36,14 @@ export interface SyncPlanItemTable {
   payload: string;
 }
 
+/** A user skipped for want of a number (`waits_for` `number`) or of capacity, looked up again by later runs. */
+export interface SyncParkedUserTable {
+  tenant_id: string;
+  entra_object_id: string;
+  waits_for: string;
+  number: string | null;
+}
+
 /** Mirror of an Entra group (kept by groups delta). */
 export interface EntraGroupTable {
   tenant_id: string;

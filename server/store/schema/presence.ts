@@ -46,7 +46,7 @@ export interface PresenceGrantTable {
   updated_at: string;
 }
 
-/** Presence sync per extension: last Teams value seen, calendar takeover, PBX call state, last error. */
+/** Presence sync per extension: last Teams value seen, calendar takeover, PBX call state, last errors. */
 export interface PresenceStateTable {
   tenant_id: string;
   extension_id: string;
@@ -63,7 +63,11 @@ export interface PresenceStateTable {
   /** Call state the PBX reported and we wrote to Teams (`ringing`/`busy`), until its expiry. */
   call_state: string | null;
   call_state_until: string | null;
+  /** The Teams side's last error (polling, notified reads, setting Teams presence). */
   last_error: string | null;
   last_error_at: string | null;
+  /** The calendar's last error (migration 016), kept apart so that neither side clears the other's. */
+  calendar_error: string | null;
+  calendar_error_at: string | null;
   updated_at: string;
 }

@@ -7,15 +7,26 @@ import { useTestStore } from '../../support/store.js';
 const db = useTestStore();
 
 describe('the persisted plan', () => {
-  it('plans one delete per extension however often a delta round lists the user as removed, so the guard counts extensions', async () => {
+  it('withdraws the steps of a user listed again, written or not, so the guard counts only the deletes left', async () => {
     const runId = await createRun(db.store.db, DEFAULT_TENANT, 'change');
     const writer = new PlanWriter(db.store.db, DEFAULT_TENANT, runId);
-    const remove = (extensionId: string) => writer.add({ op: 'delete', extensionId, entraId: `entra-${extensionId}`, name: extensionId });
-    // A replayed page lists the same removal again.
-    for (const id of ['a', 'b', 'a']) remove(id);
-    await writer.record({ seen: 3, planned: 0, applied: 0 }, []);
-    expect({ deletes: writer.deletes, total: writer.total }).toEqual({ deletes: 2, total: 2 });
-    const items = await db.store.db.selectFrom('sync_plan_item').select('seq').where('run_id', '=', runId).execute();
-    expect(items).toHaveLength(2);
+    const remove = (id: string) => writer.add({ op: 'delete', extensionId: `ext-${id}`, entraId: id, name: id });
+    const progress = { seen: 0, planned: 0, applied: 0 };
+    remove('a');
+    remove('b');
+    await writer.record(progress, []);
+    // A replayed page lists both again: a's written delete and c's buffered one give way to the new listing.
+    remove('c');
+    expect(writer.withdraw('a')).toBe(true);
+    expect(writer.withdraw('c')).toBe(true);
+    remove('a');
+    await writer.record(progress, []);
+    expect({ deletes: writer.deletes, total: writer.total }).toEqual({ deletes: 2, total: 3 });
+    const items = await db.store.db.selectFrom('sync_plan_item').select(['seq', 'op']).where('run_id', '=', runId).orderBy('seq').execute();
+    expect(items).toEqual([
+      { seq: 1, op: 'withdrawn' },
+      { seq: 2, op: 'delete' },
+      { seq: 3, op: 'delete' },
+    ]);
   });
 });

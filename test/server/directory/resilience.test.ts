@@ -3,7 +3,7 @@ import { startSync, waitForRun, type ExtensionView, type RunView } from '../../.
 import { configureGraphClients } from '../../../server/graph/index.js';
 import { DEFAULT_TENANT } from '../../../server/store/index.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { FAST_RETRY, saveSettings, startWorld, type World } from './world.js';
+import { FAST_RETRY, leaveRunAsKilled, saveSettings, startRunKilledAfter, startWorld, type World } from './world.js';
 
 let world: World | undefined;
 const extra: TestServer[] = [];
@@ -67,20 +67,8 @@ describe('faults', () => {
 });
 
 describe('interrupted runs', () => {
-  /** What a killed process leaves behind: the run still "running", its heartbeat going stale. */
-  const leaveAsKilled = (runId: string) =>
-    world!.server.store.db.updateTable('sync_run').set({ status: 'running', error: null, heartbeat_at: '2000-01-01T00:00:00.000Z', finished_at: null }).where('id', '=', runId).execute();
-
-  /** Starts a run ourselves, with a hook that "kills" it once `after` changes are committed. */
-  const startKilledRun = async (after: number, options: { chunkSize?: number; pageSize?: number }) => {
-    const ctx = { store: world!.server.store, config: world!.server.ctx.config };
-    const killAt = (applied: number) => {
-      if (applied >= after) throw new Error('process killed');
-    };
-    const runId = await startSync(ctx, DEFAULT_TENANT, { trigger: 'manual', ...options, hooks: { afterChunk: killAt } });
-    await waitForRun(world!.server.store, runId);
-    return runId;
-  };
+  const leaveAsKilled = (runId: string) => leaveRunAsKilled(world!, runId);
+  const startKilledRun = (after: number, options: { chunkSize?: number; pageSize?: number }) => startRunKilledAfter(world!, after, options);
 
   it('a first sync killed midway leaves whole pages; the restarted server starts a run that completes it', async () => {
     world = await startWorld({ emulator: { users: 60, seed: 9 } });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExtensionView, RunView } from '../../../server/directory/index.js';
+import type { ExtensionView, RunView, UserSyncSettings } from '../../../server/directory/index.js';
 import { saveSettings, startWorld, type World } from './world.js';
 
 let world: World | undefined;
@@ -48,6 +48,17 @@ describe('numbering', () => {
     const after = await w.byEntra();
     expect(after.get(b!.id)?.number).toBe('7003');
     expect(after.get(a!.id)).toMatchObject({ id: ext.get(a!.id)?.id, number: '7004' });
+  });
+
+  it("reads a business phone's main number: an extension suffix after it is no part of the number", async () => {
+    const w = await connected(10);
+    const [a, b] = live(w).filter((u) => u.data.userType === 'Member').map((u) => u.data);
+    w.emu.ops.updateUser(a!.id, { businessPhones: ['+1 425 555 0100 ext. 23'] });
+    w.emu.ops.updateUser(b!.id, { businessPhones: ['+49 (0)30 1234567 x9'] });
+    await saveSettings(w, 'user-sync', { enabled: true, numbering: { kind: 'property', property: 'businessPhones' } });
+    const ext = await w.byEntra();
+    expect(ext.get(a!.id)?.number).toBe('14255550100');
+    expect(ext.get(b!.id)?.number).toBe('49301234567');
   });
 
   it('allocates automatically within start/end and reports users beyond the range or the limit', async () => {
@@ -116,6 +127,23 @@ describe('scope', () => {
     w.emu.ops.addMember(group.data.id, out1!);
     expect((await w.sync()).counts.created).toBe(1);
     expect((await w.byEntra()).has(out1!)).toBe(true);
+  });
+
+  it('by groups whose ids are given in upper case: the same members, and the same groups for group sync', async () => {
+    const w = await connected();
+    const dir = w.emu.state.directory;
+    const group = dir.groups.find((g) => [...g.members].filter((m) => dir.findUser(m)?.data.accountEnabled).length >= 2)!;
+    const members = dir.transitiveMembers(group).filter((id) => dir.findUser(id)?.data.accountEnabled).sort();
+    const upper = { kind: 'groups', groupIds: [group.data.id.toUpperCase()] };
+    await saveSettings(w, 'user-sync', { enabled: true, scope: upper });
+    expect((await w.json<UserSyncSettings>('/api/v1/settings/user-sync')).body.scope).toEqual({ kind: 'groups', groupIds: [group.data.id] });
+    expect([...(await w.byEntra()).keys()].sort()).toEqual(members);
+    await saveSettings(w, 'group-sync', { enabled: true, scope: upper });
+    const run = await w.sync();
+    expect(run.counts).toMatchObject({ deleted: 0 });
+    expect([...(await w.byEntra()).keys()].sort()).toEqual(members);
+    const groups = (await w.json<{ items: Array<{ entraObjectId: string }> }>('/api/v1/extension-groups')).body.items;
+    expect(groups.map((g) => g.entraObjectId)).toEqual([group.data.id]);
   });
 
   it('by groups: a new member Graph will not answer for is reported, and synced by the next run', async () => {

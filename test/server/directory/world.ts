@@ -1,6 +1,7 @@
 import type { ConfigInput } from '../../../server/config.js';
-import { waitForRun, type ExtensionView, type RunView } from '../../../server/directory/index.js';
+import { startSync, waitForRun, type ExtensionView, type RunView } from '../../../server/directory/index.js';
 import { configureGraphClients } from '../../../server/graph/index.js';
+import { DEFAULT_TENANT } from '../../../server/store/index.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import type { TestDatabase } from '../../support/store.js';
@@ -93,4 +94,44 @@ export async function saveSettings(world: World, kind: 'user-sync' | 'group-sync
   if (res.status !== 200) throw new Error(`settings not saved: ${res.status} ${await res.text()}`);
   const runId = res.headers.get('x-sync-run-id');
   return runId ? world.waitRun(runId) : undefined;
+}
+
+/** What a killed process leaves behind: the run still "running", its heartbeat going stale. */
+export async function leaveRunAsKilled(world: World, runId: string): Promise<void> {
+  await world.server.store.db.updateTable('sync_run').set({ status: 'running', error: null, heartbeat_at: '2000-01-01T00:00:00.000Z', finished_at: null }).where('id', '=', runId).execute();
+}
+
+/** Starts a run ourselves, with a hook that "kills" it once `after` changes are committed. */
+export async function startRunKilledAfter(world: World, after: number, options: { chunkSize?: number; pageSize?: number }): Promise<string> {
+  const ctx = { store: world.server.store, config: world.server.ctx.config };
+  const killAt = (applied: number) => {
+    if (applied >= after) throw new Error('process killed');
+  };
+  const runId = await startSync(ctx, DEFAULT_TENANT, { trigger: 'manual', ...options, hooks: { afterChunk: killAt } });
+  await waitForRun(world.server.store, runId);
+  return runId;
+}
+
+/** Numbers read from extensionAttribute3, which the seeded users leave empty: only users given one get a number. */
+export const NUMBERED_BY_ATTRIBUTE = { kind: 'property', property: 'extensionAttribute3' } as const;
+export const numbered = (number: string) => ({ onPremisesExtensionAttributes: { extensionAttribute3: number } });
+
+/** A deletion guard that holds every run deleting anything. */
+export const GUARD_EVERY_DELETE = { enabled: true, minimum: 0, percent: 0 };
+
+/** Syncs into a run the deletion guard holds, does `meanwhile` (what an admin might do while it waits), confirms it and waits for its end. */
+export async function syncHeldAndConfirm(world: World, meanwhile: () => Promise<unknown> = () => Promise.resolve()): Promise<RunView> {
+  const held = await world.sync();
+  if (held.status !== 'held') throw new Error(`run not held: ${JSON.stringify(held)}`);
+  await meanwhile();
+  const confirmed = await world.json(`/api/v1/sync-runs/${held.id}/confirm`, { method: 'POST' });
+  if (confirmed.status !== 200) throw new Error(`run not confirmed: ${JSON.stringify(confirmed.body)}`);
+  return world.waitRun(held.id);
+}
+
+/** Creates a local extension with `number` (an admin taking a number); returns its id. */
+export async function createLocalExtension(world: World, number: string): Promise<string> {
+  const res = await world.json<ExtensionView>('/api/v1/extensions', { method: 'POST', body: { number, displayName: `Local ${number}` } });
+  if (res.status !== 201) throw new Error(`extension not created: ${JSON.stringify(res.body)}`);
+  return res.body.id;
 }

@@ -1,30 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusBusFor, type PresenceHealthItem, type StatusEvent } from '../../../server/presence/index.js';
+import { setExtensionStatus, statusBusFor, type PresenceHealthItem, type StatusEvent } from '../../../server/presence/index.js';
 import { DEFAULT_TENANT } from '../../../server/store/index.js';
-import { startPresenceEnv, type PresenceEnv, type PresenceUser } from './support.js';
+import { holdRequests, startPresenceEnv, type PresenceEnv, type PresenceUser } from './support.js';
 
 let env: PresenceEnv;
 const user = (i: number): PresenceUser => env.users[i] ?? expect.fail(`no user ${i}`);
-const MINUTE = 60_000;
-const utc = (ms: number) => ({ dateTime: new Date(Date.now() + ms).toISOString().slice(0, 19), timeZone: 'UTC' });
-
-/** Creates an event running now through Graph (as the user's Outlook would); returns its id. */
-async function addEvent(u: PresenceUser, showAs: string): Promise<string> {
-  const res = await env.emu.graphFetch(`/users/${u.oid}/events`, { method: 'POST', admin: true, body: { subject: showAs, showAs, start: utc(-MINUTE), end: utc(30 * MINUTE) } });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-async function removeEvent(u: PresenceUser, id: string): Promise<void> {
-  expect((await env.emu.graphFetch(`/users/${u.oid}/events/${id}`, { method: 'DELETE', admin: true })).status).toBe(204);
-}
+const addEvent = (u: PresenceUser, showAs: string) => env.addEvent(u, showAs);
+const removeEvent = (u: PresenceUser, id: string) => env.removeEvent(u, id);
 const setStatus = (u: PresenceUser, status: string) => env.json(`/api/v1/extensions/${u.extensionId}/status`, { method: 'PUT', body: { status } });
 const pollTeams = () => env.service.pollTeams(DEFAULT_TENANT);
 const pollCalendar = () => env.service.pollCalendar(DEFAULT_TENANT);
 const callState = (u: PresenceUser, state: string) => env.json<{ error?: { code: string } }>(`/api/v1/extensions/${u.extensionId}/call-state`, { method: 'PUT', body: { state } });
 
 beforeAll(async () => {
-  env = await startPresenceEnv({ users: 60, extensions: 12 });
-  for (const u of env.users) env.emu.state.mailboxes.get(env.emu.ops.user(u.oid)).events.clear(); // no seeded meetings
+  env = await startPresenceEnv({ users: 60, extensions: 16 });
   await env.json('/api/v1/presence-mappings', { method: 'PUT', body: { extensionIds: 'all', mapping: { enabled: true } } });
   for (const u of env.users) env.teams(u, 'Available', 'Available');
   await env.settings({ enabled: true, source: 'both' });
@@ -38,7 +27,7 @@ describe('calendar source', () => {
     const u = user(0);
     const event = await addEvent(u, 'busy');
     const report = await pollCalendar();
-    expect(report).toMatchObject({ kind: 'calendar', users: 12, batches: 1, errors: 0 });
+    expect(report).toMatchObject({ kind: 'calendar', users: 16, batches: 1, errors: 0 });
     expect(await env.status(u)).toMatchObject({ status: 'do_not_disturb', source: 'calendar' });
     env.teams(u, 'Away', 'Away');
     await pollTeams();
@@ -83,6 +72,38 @@ describe('calendar source', () => {
     expect(await env.status(b)).toMatchObject({ status: 'away', source: 'admin' });
   });
 
+  it('restores the Teams result stored while getSchedule was slow to answer, not the one read before the call', async () => {
+    const u = user(12);
+    const event = await addEvent(u, 'busy');
+    await pollCalendar();
+    expect(await env.status(u)).toMatchObject({ status: 'do_not_disturb', source: 'calendar' });
+    await removeEvent(u, event);
+    const slow = holdRequests(env.emu, /\/calendar\/getSchedule$/);
+    const polling = pollCalendar();
+    try {
+      await slow.arrived; // the calendar cycle now waits for Graph's answer
+      env.teams(u, 'Away', 'Away');
+      await pollTeams();
+    } finally {
+      slow.release();
+    }
+    await polling;
+    expect(await env.status(u)).toMatchObject({ status: 'away', source: 'teams', teamsAvailability: 'Away' });
+  });
+
+  it('follows a real Teams change after the user set a status by hand during an event', async () => {
+    const u = user(13);
+    const event = await addEvent(u, 'busy');
+    await pollCalendar();
+    await setExtensionStatus(env.server.store, DEFAULT_TENANT, u.extensionId, { status: 'lunch', source: 'user' });
+    env.teams(u, 'Away', 'Away');
+    await pollTeams();
+    expect(await env.status(u)).toMatchObject({ status: 'away', source: 'teams', teamsAvailability: 'Away' });
+    await removeEvent(u, event);
+    await pollCalendar();
+    expect(await env.status(u)).toMatchObject({ status: 'away', source: 'teams' });
+  });
+
   it('never overrides a protected manual status, neither when the event starts nor when it ends', async () => {
     const u = user(7);
     await setStatus(u, 'off_work');
@@ -97,6 +118,48 @@ describe('calendar source', () => {
   });
 });
 
+describe('calendar and Teams errors on health', () => {
+  const health = async (u: PresenceUser) =>
+    (await env.json<{ items: PresenceHealthItem[] }>('/api/v1/presence/health?limit=100')).body.items.find((i) => i.extensionId === u.extensionId);
+  /** Runs `poll` while every call to `path` fails (503 on every retry). */
+  async function failing<T>(path: string, poll: () => Promise<T>): Promise<T> {
+    env.emu.ops.setFaults({ rate5xx: 1, status5xx: 503, retryAfter: 0, paths: [`re:${path}$`] });
+    try {
+      return await poll();
+    } finally {
+      env.emu.ops.clearFaults();
+    }
+  }
+  const calendarFailed = expect.stringMatching(/^calendar poll failed/) as string;
+
+  it('keeps the calendar error apart from the Teams error, each cleared only by its own next read (source both)', async () => {
+    const u = user(14);
+    expect(await failing('/calendar/getSchedule', pollCalendar)).toMatchObject({ errors: 16 });
+    expect(await failing('/communications/getPresencesByUserId', pollTeams)).toMatchObject({ errors: 16 });
+    const both = await health(u);
+    expect(both).toMatchObject({ calendarError: calendarFailed, teamsError: expect.stringMatching(/^presence poll failed/) as string });
+    expect(both?.lastError).toBe(`${both?.teamsError ?? ''}; ${both?.calendarError ?? ''}`);
+    await pollTeams();
+    expect(await health(u)).toMatchObject({ teamsError: null, calendarError: calendarFailed, lastError: calendarFailed });
+    await pollCalendar();
+    expect(await health(u)).toMatchObject({ teamsError: null, calendarError: null, lastError: null, lastErrorAt: null });
+  });
+
+  it('clears the calendar error at the next calendar read that succeeds for the user (source calendar)', async () => {
+    const u = user(15);
+    await env.settings({ enabled: true, source: 'calendar' });
+    try {
+      await failing('/calendar/getSchedule', pollCalendar);
+      expect(await health(u)).toMatchObject({ calendarError: calendarFailed });
+      expect((await env.json<{ items: PresenceHealthItem[] }>('/api/v1/presence/health?limit=100&errorsOnly=true')).body.items).toHaveLength(16);
+      expect(await pollCalendar()).toMatchObject({ errors: 0 });
+      expect(await health(u)).toMatchObject({ calendarError: null, lastError: null });
+    } finally {
+      await env.settings({ enabled: true, source: 'both' });
+    }
+  });
+});
+
 describe('calendar source, a caller without a mailbox', () => {
   it('asks the next user of a batch when the first one has no mailbox, and reports only that user', async () => {
     // getSchedule is asked on the calendar of the batch's first user (by extension id).
@@ -104,7 +167,7 @@ describe('calendar source, a caller without a mailbox', () => {
     if (!caller) throw new Error('no users');
     env.emu.ops.setMailbox(caller.oid, { enabled: false });
     try {
-      expect(await pollCalendar()).toMatchObject({ kind: 'calendar', users: 12, batches: 1, errors: 1 });
+      expect(await pollCalendar()).toMatchObject({ kind: 'calendar', users: 16, batches: 1, errors: 1 });
       const health = await env.json<{ items: PresenceHealthItem[] }>('/api/v1/presence/health?limit=100');
       const failing = health.body.items.filter((h) => h.lastError?.startsWith('calendar unavailable'));
       expect(failing.map((h) => h.extensionId)).toEqual([caller.extensionId]);

@@ -1,14 +1,62 @@
+import { connect as tcpConnect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusBusFor, type StatusEvent } from '../../../server/presence/index.js';
+import { statusBusFor, statusFanoutService, type StatusEvent } from '../../../server/presence/index.js';
+import { openStore } from '../../../server/store/index.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { createTestDatabase, type TestDatabase } from '../../support/store.js';
+import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../../support/store.js';
 
-async function until(check: () => boolean, what: string): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const end = Date.now() + 10_000;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that can refuse the next connections (closing them at once),
+ * as a database that is still restarting does. Knows the local ports of the connections it made
+ * upstream, by which their backends are found in pg_stat_activity.
+ */
+async function startPostgresProxy() {
+  const upstream = new URL(TEST_DATABASE_URL);
+  const ports = new Set<number>();
+  const sockets = new Set<Socket>();
+  let refuse = 0;
+  let refused = 0;
+  const server = createServer((socket) => {
+    if (refuse > 0) {
+      refuse--;
+      refused++;
+      socket.destroy();
+      return;
+    }
+    const db = tcpConnect(Number(upstream.port || 5432), upstream.hostname, () => ports.add(db.localPort ?? 0));
+    for (const s of [socket, db]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    socket.on('error', () => db.destroy());
+    db.on('error', () => socket.destroy());
+    socket.pipe(db).pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(TEST_DATABASE_URL);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    /** Local ports of the upstream connections made so far. */
+    ports: () => [...ports],
+    refuseNext(count: number) {
+      refuse = count;
+    },
+    refused: () => refused,
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('status fan-out between instances (LISTEN/NOTIFY)', () => {
@@ -56,5 +104,43 @@ describe.runIf(process.env.UCBRIDGE_TEST_DB === 'postgres')('status fan-out betw
       ['away', undefined],
       ['available', undefined],
     ]);
+  });
+
+  it('keeps trying to reconnect when the database is not back at the first attempt, and relays changes again once it is', async () => {
+    const proxy = await startPostgresProxy();
+    // Another instance on the same database, listening through the proxy.
+    const store = await openStore(database);
+    const fanout = statusFanoutService({ store, config: { databaseUrl: proxy.url, databaseSchema: database.databaseSchema } }, { log: { warn: () => undefined } });
+    const created = await a.admin('/api/v1/extensions', { body: { number: '2002', firstName: 'Re', lastName: 'Connect' } });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const heard: StatusEvent[] = [];
+    const off = statusBusFor(store).observe((event) => event.status.extensionId === id && heard.push(event));
+    /** Backends listening through the proxy, other than those on `old` ports. */
+    const listeners = async (old: number[] = []) => {
+      const ports = proxy.ports().filter((p) => !old.includes(p));
+      if (ports.length === 0) return [];
+      const rows = await sql<{ pid: number }>`select pid from pg_stat_activity where client_port = any(${ports}) and query ilike 'listen %'`.execute(a.store.db);
+      return rows.rows;
+    };
+    try {
+      await fanout.start();
+      expect(await listeners()).toHaveLength(1);
+      // The database goes away (as in a restart) and refuses the first reconnect attempt.
+      proxy.refuseNext(1);
+      const before = proxy.ports();
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where client_port = any(${before})`.execute(a.store.db);
+      await until(() => proxy.refused() === 1, 'the first reconnect attempt to be refused');
+      await until(async () => (await listeners(before)).length > 0, 'a new listening connection');
+      const res = await a.admin(`/api/v1/extensions/${id}/status`, { method: 'PUT', body: { status: 'lunch' } });
+      expect(res.status).toBe(200);
+      await until(() => heard.some((e) => e.status.status === 'lunch'), 'the change to be relayed after reconnecting');
+      expect(heard.map((e) => [e.status.status, e.remote])).toEqual([['lunch', true]]);
+    } finally {
+      off();
+      await fanout.stop();
+      await store.close();
+      await proxy.close();
+    }
   });
 });

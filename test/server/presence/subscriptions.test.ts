@@ -9,6 +9,7 @@ let env: PresenceEnv;
 let proxy: Awaited<ReturnType<typeof startTlsProxy>>;
 let signedIn: PresenceUser;
 let refreshToken = '';
+let accessToken = '';
 
 const user = (i: number): PresenceUser => env.users[i] ?? expect.fail(`no user ${i}`);
 const lastSeq = () => env.emu.ops.requests().at(-1)?.seq ?? 0;
@@ -85,6 +86,7 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     const { authorizeUrl, fragment } = await webSignIn(env.emu.state.directory.users.find((u) => u.data.id === signedIn.oid)?.data.userPrincipalName ?? '');
     expect(authorizeUrl.searchParams.get('scope')?.split(' ')).toEqual(['openid', 'profile', 'email', 'offline_access', '00000003-0000-0000-c000-000000000000/Presence.Read.All']);
     refreshToken = fragment.get('refreshToken') ?? '';
+    accessToken = fragment.get('accessToken') ?? '';
     expect(refreshToken).toMatch(/^ucb_rt_/);
     const [grant] = await grantRows();
     expect(grant).toMatchObject({ extension_id: signedIn.extensionId, retry_at: null, last_error: null });
@@ -95,6 +97,8 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
   });
 
   it('subscribes the signed-in user with their delegated token, answering the validation handshake', async () => {
+    // Changed since the last poll: Graph will not notify it, the subscription's first read finds it (below).
+    env.teams(signedIn, 'Away', 'Away');
     const report = await env.service.syncSubscriptions(DEFAULT_TENANT);
     expect(report).toEqual({ created: 1, renewed: 0, failed: 0, active: 1 });
     const [row] = await presenceRows();
@@ -105,6 +109,12 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     expect(row?.client_state).not.toBe(sub?.clientState);
     // A delegated subscription: created by the user, not by the app alone.
     expect(sub?.creatorId).toBe(signedIn.oid);
+  });
+
+  it('reads the user once after subscribing, so a Teams change made since the last poll is not missed', async () => {
+    const status = await statusOnce((s) => s.status === 'away');
+    expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'Away' });
+    expect(notifiedResourceData(0)).toEqual([]);
   });
 
   it('turns a Teams change into the extension status through the notification (basic: it names the user, the server reads the presence), not through polling', async () => {
@@ -156,6 +166,20 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     });
   });
 
+  it('applies a mapping the user edits in the SDK at the next poll, though their changes come by notification', async () => {
+    const putMapping = (body: unknown) =>
+      fetch(`${env.server.url}/api/v1/me/presence-mapping`, { method: 'PUT', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await env.status(signedIn)).toMatchObject({ status: 'available', teamsAvailability: 'Available' });
+    expect((await putMapping({ enabled: true, availability: { Available: 'lunch' } })).status).toBe(200);
+    expect(await env.service.pollTeams(DEFAULT_TENANT)).toMatchObject({ users: 1, subscribed: 0, batches: 1, changes: 1 });
+    expect(await env.status(signedIn)).toMatchObject({ status: 'lunch', source: 'teams' });
+    // Read once: afterwards the subscription brings their changes again.
+    expect(await env.service.pollTeams(DEFAULT_TENANT)).toMatchObject({ users: 0, subscribed: 1 });
+    expect((await putMapping({ enabled: true })).status).toBe(200);
+    await env.service.pollTeams(DEFAULT_TENANT);
+    expect(await env.status(signedIn)).toMatchObject({ status: 'available', source: 'teams' });
+  });
+
   it('renews the subscription (with a rotated refresh token) before it expires', async () => {
     const [before] = await grantRows();
     const [row] = await presenceRows();
@@ -168,6 +192,26 @@ describe('delegated presence subscriptions (PUBLIC_URL set)', () => {
     expect(Date.parse(renewed?.expires_at ?? '')).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect(graphSubscriptions()[0]?.expirationDateTime).toBe(renewed?.expires_at);
     expect((await grantRows())[0]?.refresh_token).not.toBe(before?.refresh_token);
+  });
+
+  it('reads the user once when it renews a subscription that had lapsed (notifications missed)', async () => {
+    const [row] = await presenceRows();
+    await env.emu.services.subscriptions.lifecycle(row?.id ?? '', 'missed');
+    await eventually(async () => Date.parse((await presenceRows())[0]?.expires_at ?? '') <= Date.now());
+    // A change whose notification never arrives (every delivery attempt fails).
+    const delivered = notificationsSoFar();
+    const lost = () => env.emu.services.subscriptions.deliveries.slice(delivered).filter((d) => d.kind === 'notification');
+    proxy.forwardTo('http://127.0.0.1:9');
+    try {
+      env.teams(signedIn, 'Busy', 'Busy');
+      await eventually(() => Promise.resolve(lost().length === 4));
+    } finally {
+      proxy.forwardTo(env.server.url);
+    }
+    expect(lost().map((d) => d.status)).toEqual([502, 502, 502, 502]);
+    expect(await env.service.syncSubscriptions(DEFAULT_TENANT)).toEqual({ created: 0, renewed: 1, failed: 0, active: 1 });
+    const status = await statusOnce((s) => s.status === 'do_not_disturb');
+    expect(status).toMatchObject({ source: 'teams', teamsAvailability: 'Busy' });
   });
 
   it('falls back to polling when Graph removes the subscription', async () => {

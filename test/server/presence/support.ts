@@ -7,6 +7,8 @@ import { startTestEmulator, type TestEmulator } from '../../support/emulator.js'
 import { extensionRow } from '../../support/extension-row.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
+const MINUTE = 60_000;
+
 export interface PresenceUser {
   extensionId: string;
   oid: string;
@@ -22,6 +24,9 @@ export interface PresenceEnv {
   json<T>(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }>;
   settings(body: Record<string, unknown>): Promise<void>;
   teams(user: PresenceUser, availability: string, activity: string): void;
+  /** Creates an event running now through Graph (as the user's Outlook would); returns its id. */
+  addEvent(user: PresenceUser, showAs: string): Promise<string>;
+  removeEvent(user: PresenceUser, id: string): Promise<void>;
   status(user: PresenceUser): Promise<ExtensionStatusView>;
   stop(): Promise<void>;
 }
@@ -54,6 +59,33 @@ export async function insertSyncedExtensions(store: Store, entraTenantId: string
   return rows.map((r, i) => ({ extensionId: r.id, oid: r.entra_object_id ?? '', mail: users[i]?.mail ?? '' }));
 }
 
+/**
+ * Holds the emulator's answers to requests whose path matches, as a slow Graph would, until
+ * `release()`; `arrived` resolves when the first such request came in (its caller now waits).
+ */
+export function holdRequests(emu: TestEmulator, path: RegExp): { arrived: Promise<void>; release(): void } {
+  const pipeline = emu.services.pipeline;
+  const handle = pipeline.handle.bind(pipeline);
+  let arrive = () => {};
+  let open = () => {};
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  pipeline.handle = async (req, canReset) => {
+    if (path.test(req.path)) {
+      arrive();
+      await gate;
+    }
+    return handle(req, canReset);
+  };
+  return {
+    arrived,
+    release() {
+      Reflect.deleteProperty(pipeline, 'handle'); // back to the class's own
+      open();
+    },
+  };
+}
+
 /** Members with a mailbox, in seed order. */
 export function mailboxUsers(emu: TestEmulator, count: number) {
   const records = emu.state.directory.users.filter((u) => u.data.accountEnabled !== false && u.data.userType !== 'Guest' && u.mailbox.enabled && !u.mailbox.shared);
@@ -79,6 +111,7 @@ export async function startPresenceEnv(options: {
   };
   await connectIntegration(server.store, emu);
   const users = await insertSyncedExtensions(server.store, emu.tenantId, mailboxUsers(emu, options.extensions));
+  for (const u of users) emu.state.mailboxes.get(emu.ops.user(u.oid)).events.clear(); // no seeded meetings: tests add their own
   const service = presenceServiceFor(server.store);
   if (!service) throw new Error('the presence service is not running');
   const env: PresenceEnv = {
@@ -94,6 +127,16 @@ export async function startPresenceEnv(options: {
     },
     teams(user, availability, activity) {
       emu.ops.setPresence(user.oid, { availability, activity });
+    },
+    async addEvent(user, showAs) {
+      const at = (ms: number) => ({ dateTime: new Date(Date.now() + ms).toISOString().slice(0, 19), timeZone: 'UTC' });
+      const res = await emu.graphFetch(`/users/${user.oid}/events`, { method: 'POST', admin: true, body: { subject: showAs, showAs, start: at(-MINUTE), end: at(30 * MINUTE) } });
+      if (res.status !== 201) throw new Error(`creating an event failed: ${res.status}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+    async removeEvent(user, id) {
+      const res = await emu.graphFetch(`/users/${user.oid}/events/${id}`, { method: 'DELETE', admin: true });
+      if (res.status !== 204) throw new Error(`deleting an event failed: ${res.status}`);
     },
     async status(user) {
       const res = await json<ExtensionStatusView>(`/api/v1/extensions/${user.extensionId}/status`);

@@ -1,6 +1,7 @@
+import { SelectQueryNode, TableNode, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureSso, DEFAULT_SSO_TUNABLES, revokeSessionsForExtension } from '../../../server/sso/index.js';
-import { DEFAULT_TENANT } from '../../../server/store/index.js';
+import { authenticateSession, configureSso, DEFAULT_SSO_TUNABLES, revokeSessionsForExtension } from '../../../server/sso/index.js';
+import { DEFAULT_TENANT, type Store } from '../../../server/store/index.js';
 import { ssoAudit, startSsoEnv, type SessionBody, type SsoEnv } from './support.js';
 
 let env: SsoEnv;
@@ -23,6 +24,24 @@ async function signIn(index: number): Promise<SessionBody & { extensionId: strin
 }
 
 const refresh = (refreshToken: string) => env.post('/api/v1/sso/refresh', { refreshToken });
+
+/**
+ * The store, except that its next read of the settings table fails the way a query on a
+ * connection PostgreSQL terminated does (failover, restart): a plain driver error, not an AppError.
+ */
+function settingsReadFailsOnce(store: Store): Store {
+  let failed = false;
+  const plugin: KyselyPlugin = {
+    transformQuery({ node }) {
+      const readsSettings = SelectQueryNode.is(node) && (node.from?.froms ?? []).some((f) => TableNode.is(f) && f.table.identifier.name === 'settings');
+      if (failed || !readsSettings) return node;
+      failed = true;
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  };
+  return { ...store, db: store.db.withPlugin(plugin) };
+}
 
 describe('sessions', () => {
   it('rotates the refresh token and keeps the user signed in', async () => {
@@ -131,6 +150,15 @@ describe('sessions', () => {
     }
     // Revoked for good: pointing the integration back does not revive it.
     expect(await errorCode(await refresh(session.refreshToken))).toBe('session_revoked');
+  });
+
+  it('keeps every session when reading the SSO settings fails for a moment (a database failover is not SSO ending)', async () => {
+    const [a, b] = [await signIn(8), await signIn(9)];
+    const failing = { store: settingsReadFailsOnce(env.server.store), config: env.server.ctx.config };
+    await expect(authenticateSession(failing, a.accessToken)).rejects.toMatchObject({ code: '57P01' });
+    expect((await env.get('/api/v1/me', a.accessToken)).status).toBe(200);
+    expect((await env.get('/api/v1/me', b.accessToken)).status).toBe(200);
+    expect((await refresh(b.refreshToken)).status).toBe(200);
   });
 
   it('rejects requests without a session', async () => {
