@@ -73,8 +73,14 @@ function memberRef(id: string, kind: ObjectKind, removed: boolean): Record<strin
   return ref;
 }
 
+/**
+ * An object in full (first round, or created since the last one). Properties without a value are
+ * left out rather than null: "If the property has never been set before it will not be included in
+ * the response at all" (user: delta, learn.microsoft.com/graph/api/user-delta). A property cleared
+ * later comes as null in the round that reports the change (changeItem).
+ */
 function fullItem(ctx: GraphCtx, s: DeltaState, rec: UserRecord | GroupRecord, members = 'members' in rec ? [...rec.members] : []): Record<string, unknown> {
-  const item = project(rec.data, s.sel.filter((p) => p !== 'members'));
+  const item = Object.fromEntries(Object.entries(project(rec.data, s.sel.filter((p) => p !== 'members'))).filter(([, value]) => value !== null));
   if (s.sel.includes('members') && 'members' in rec) {
     const dir = ctx.svc.state.directory;
     item['members@delta'] = members.map((m) => memberRef(m, dir.kindOf(m) ?? 'user', false));
